@@ -1,0 +1,82 @@
+/* ctlite-worker: keeps a ctlite database filled. One binary, one subcommand per job. */
+#include <stdio.h>
+#include <string.h>
+
+#include "ctlite.h"
+#include "db.h"
+
+static const char usage[] =
+    "usage: ctlite-worker [--help] [--version] COMMAND [ARGS]\n"
+    "\n"
+    "Keeps a ctlite database (SQLite) filled from Certificate Transparency sources.\n"
+    "\n"
+    "commands:\n"
+    "  init DB     create DB, or bring its schema up to date (WAL mode)\n"
+    "\n"
+    "`ctlite-worker COMMAND --help` describes a command.\n";
+
+static const char init_usage[] =
+    "usage: ctlite-worker init DB\n"
+    "\n"
+    "Creates the SQLite database DB with ctlite's schema, or upgrades an existing one to the\n"
+    "schema of this version. Safe to run again: a database already up to date is left as it is.\n"
+    "The database is put in WAL mode, so analysts can query it while the worker writes.\n";
+
+static int is_help(const char *arg)
+{
+    return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
+}
+
+static int cmd_init(int argc, char **argv)
+{
+    if (argc == 2 && is_help(argv[1])) {
+        fputs(init_usage, stdout);
+        return 0;
+    }
+    if (argc != 2 || argv[1][0] == '-') {
+        fputs(init_usage, stderr);
+        return 2;
+    }
+    char err[512];
+    int from, to;
+    sqlite3 *db = ctl_db_open(argv[1], &from, &to, err, sizeof err);
+    if (!db) {
+        fprintf(stderr, "ctlite-worker: %s\n", err);
+        return 1;
+    }
+    if (from == to)
+        printf("%s: schema version %d, up to date\n", argv[1], to);
+    else if (from == 0)
+        printf("%s: created, schema version %d\n", argv[1], to);
+    else
+        printf("%s: upgraded from schema version %d to %d\n", argv[1], from, to);
+    return sqlite3_close(db) == SQLITE_OK ? 0 : 1;
+}
+
+static const struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+} commands[] = {
+    {"init", cmd_init},
+};
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(usage, stderr);
+        return 2;
+    }
+    if (is_help(argv[1])) {
+        fputs(usage, stdout);
+        return 0;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("ctlite-worker %s (commit %s, SQLite %s)\n", CTLITE_VERSION, CTLITE_COMMIT,
+               sqlite3_libversion());
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        if (strcmp(argv[1], commands[i].name) == 0) return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "ctlite-worker: unknown command '%s' (try --help)\n", argv[1]);
+    return 2;
+}
