@@ -28,6 +28,7 @@ SAN  :=
 OUT  := .
 endif
 OBJ := build/obj$(if $(SAN),-asan)
+TESTBIN := $(if $(SAN),build/asan,build)/tests
 
 EXT_SRC  := $(wildcard ext/*.c)
 WRK_SRC  := $(wildcard worker/*.c)
@@ -37,7 +38,7 @@ FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 SO_OBJ   := $(EXT_SRC:%.c=$(OBJ)/so/%.o)
 CORE_OBJ := $(EXT_SRC:%.c=$(OBJ)/core/%.o)
 WRK_OBJ  := $(WRK_SRC:%.c=$(OBJ)/core/%.o)
-UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(OUT)/tests/%)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(TESTBIN)/%)
 BENCH_BIN := build/bench/distance_gen build/bench/domain_libpsl
 
 SO     := $(OUT)/ctlite.so
@@ -69,14 +70,14 @@ $(WORKER): $(WRK_OBJ) $(CORE_OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(PKG_LIBS)
 
-$(OUT)/tests/test_%: tests/unit/test_%.c $(CORE_OBJ) | deps
+$(TESTBIN)/test_%: tests/unit/test_%.c $(CORE_OBJ) | deps
 	@tools/deps libcmocka-dev
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(CFLAGS) $(SAN) $(DEFS) $(PKG_CFLAGS) -DSQLITE_CORE -Iext -o $@ $^ $(PKG_LIBS) -lcmocka
 
 test: all $(UNIT_BIN)
 	@tools/deps $(TEST_PKGS)
-	@CTLITE_OUT=$(OUT) SANITIZE=$(SANITIZE) tests/run
+	@CTLITE_OUT=$(OUT) CTLITE_TESTBIN=$(TESTBIN) SANITIZE=$(SANITIZE) tests/run
 
 demo: all
 	@tools/deps $(DEMO_PKGS)

@@ -1,0 +1,27 @@
+# Sourced by test scripts: where the build is, and TAP helpers.
+# CTLITE_OUT is the directory holding ctlite.so and ctlite-worker (build/asan for SANITIZE=1).
+# CTLITE_PRELOAD holds the sanitizer runtimes that a plain program (the sqlite3 shell, python)
+# needs in order to load a sanitized ctlite.so.
+CTLITE_OUT=${CTLITE_OUT:-.}
+CTLITE_SO="$CTLITE_OUT/ctlite"
+CTLITE_WORKER="$CTLITE_OUT/ctlite-worker"
+SHARED_DIR=${SHARED_DIR:-../shared}
+
+# sqlite3 with ctlite loaded; NULL printed as NULL.
+ctsql() {
+    LD_PRELOAD="${CTLITE_PRELOAD:-}" sqlite3 -batch -bail -cmd ".load $CTLITE_SO" \
+        -cmd ".nullvalue NULL" "$@"
+}
+
+pass() { echo "ok - $1"; }
+fail() {
+    echo "not ok - $1"
+    shift
+    for line in "$@"; do echo "#   $line"; done
+}
+skip() { echo "skip - $1 ($2)"; }
+
+# check NAME EXPECTED ACTUAL
+check() {
+    if [ "$2" == "$3" ]; then pass "$1"; else fail "$1" "expected: $2" "actual:   $3"; fi
+}
