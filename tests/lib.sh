@@ -7,9 +7,20 @@ CTLITE_SO="$CTLITE_OUT/ctlite"
 CTLITE_WORKER="$CTLITE_OUT/ctlite-worker"
 SHARED_DIR=${SHARED_DIR:-../shared}
 
+# Runs a host program (sqlite3, python) that loads ctlite.so. Under the sanitizers its runtimes
+# are preloaded; the host's own leaks at exit are not ours, so leak checks are off for it
+# (they stay on for our own binaries).
+host() {
+    if [ -n "${CTLITE_PRELOAD:-}" ]; then
+        LD_PRELOAD="$CTLITE_PRELOAD" ASAN_OPTIONS=detect_leaks=0 "$@"
+    else
+        "$@"
+    fi
+}
+
 # sqlite3 with ctlite loaded; NULL printed as NULL.
 ctsql() {
-    LD_PRELOAD="${CTLITE_PRELOAD:-}" sqlite3 -batch -bail -cmd ".load $CTLITE_SO" \
+    host sqlite3 -batch -bail -cmd ".load $CTLITE_OUT/ctlite" \
         -cmd ".nullvalue NULL" "$@"
 }
 

@@ -188,13 +188,13 @@ static void idna(void **state)
     expect_convert(1, "example.com", "example.com");
     expect_convert(0, "", NULL);
     expect_convert(0, "*.", NULL);
-    expect_convert(0, "ab--cd.com", NULL);   /* reserved hyphens in positions 3-4 */
-    expect_convert(0, "xn--zz.com", NULL);   /* invalid Punycode */
-    expect_convert(1, "xn--a.com", NULL);    /* decodes to a non-character */
-    expect_convert(0, "-a.com", NULL);       /* leading hyphen */
-    expect_convert(0, "a b.com", NULL);      /* not a host name */
-    expect_convert(0, "\xff.com", NULL);     /* not UTF-8 */
-    expect_convert(0, "a..b.com", NULL);     /* empty label */
+    expect_convert(0, "ab--cd.com", NULL); /* reserved hyphens in positions 3-4 */
+    expect_convert(0, "xn--zz.com", NULL); /* invalid Punycode */
+    expect_convert(1, "xn--a.com", NULL);  /* decodes to a non-character */
+    expect_convert(0, "-a.com", NULL);     /* leading hyphen */
+    expect_convert(0, "a b.com", NULL);    /* not a host name */
+    expect_convert(0, "\xff.com", NULL);   /* not UTF-8 */
+    expect_convert(0, "a..b.com", NULL);   /* empty label */
     const char *err;
     assert_null(ctl_domain_to_ascii("a\0b.com", 7, &err));
 }
@@ -202,9 +202,9 @@ static void idna(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(host_names),       cmocka_unit_test(host_name_limits),
+        cmocka_unit_test(host_names),          cmocka_unit_test(host_name_limits),
         cmocka_unit_test(registrable_domains), cmocka_unit_test(public_suffixes),
-        cmocka_unit_test(wildcards),        cmocka_unit_test(idna),
+        cmocka_unit_test(wildcards),           cmocka_unit_test(idna),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

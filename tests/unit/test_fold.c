@@ -42,25 +42,25 @@ static void differ(const char *a, const char *b)
 static void look_alikes_meet(void **state)
 {
     (void)state;
-    same("раураl.com", "paypal.com");          /* Cyrillic */
-    same("аррӏе.com", "apple.com");            /* the classic whole-script homograph */
-    same("xn--80ak6aa92e.com", "apple.com");   /* the same as its A-label */
-    same("gοοgle.com", "google.com");          /* Greek omicron */
-    same("ＰａｙＰａｌ.com", "paypal.com");    /* fullwidth */
-    same("pаypal。com", "paypal.com");         /* ideographic full stop */
-    same("páypäl.com", "paypal.com");          /* accents */
-    same("ǥoogle.com", "google.com");          /* stroke, from dnstwist's table */
-    same("g00gle.com", "google.com");          /* 0/o */
-    same("paypa1.com", "paypal.com");          /* 1/l */
-    same("paypai.com", "paypal.com");          /* i/l */
-    same("rnicrosoft.com", "microsoft.com");   /* rn/m */
-    same("vvikipedia.org", "wikipedia.org");   /* vv/w */
-    same("cloud.com", "doud.com");             /* cl/d */
+    same("раураl.com", "paypal.com");        /* Cyrillic */
+    same("аррӏе.com", "apple.com");          /* the classic whole-script homograph */
+    same("xn--80ak6aa92e.com", "apple.com"); /* the same as its A-label */
+    same("gοοgle.com", "google.com");        /* Greek omicron */
+    same("ＰａｙＰａｌ.com", "paypal.com");  /* fullwidth */
+    same("pаypal。com", "paypal.com");       /* ideographic full stop */
+    same("páypäl.com", "paypal.com");        /* accents */
+    same("ǥoogle.com", "google.com");        /* stroke, from dnstwist's table */
+    same("g00gle.com", "google.com");        /* 0/o */
+    same("paypa1.com", "paypal.com");        /* 1/l */
+    same("paypai.com", "paypal.com");        /* i/l */
+    same("rnicrosoft.com", "microsoft.com"); /* rn/m */
+    same("vvikipedia.org", "wikipedia.org"); /* vv/w */
+    same("cloud.com", "doud.com");           /* cl/d */
     same("c1oud.com", "cloud.com");
     same("PayPal.COM", "paypal.com");
     same("*.paypal.com.", "paypal.com");
     same("pay\xe2\x80\x8bpal.com", "paypal.com"); /* zero-width space */
-    same("𝐩𝐚𝐲𝐩𝐚𝐥.com", "paypal.com");        /* mathematical bold */
+    same("𝐩𝐚𝐲𝐩𝐚𝐥.com", "paypal.com");             /* mathematical bold */
     same("æon.com", "aeon.com");
     same("straße.de", "strasse.de");
 }
@@ -90,8 +90,9 @@ static void keeps_what_it_cannot_map(void **state)
 static void idempotent(void **state)
 {
     (void)state;
-    const char *names[] = {"раураl.com", "rnicrosoft.com", "cloud.c1ick.com", "rrnn.vvv.com",
-                           "cisco.com", "ǉubljana.si", "日本.jp", "clclcl", "rnrn"};
+    const char *names[] = {"раураl.com",   "rnicrosoft.com", "cloud.c1ick.com",
+                           "rrnn.vvv.com", "cisco.com",      "ǉubljana.si",
+                           "日本.jp",      "clclcl",         "rnrn"};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
         char *once = strdup(fold(names[i]));
         assert_string_equal(fold(once), once);
@@ -149,9 +150,12 @@ static void table_is_sound(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(look_alikes_meet),    cmocka_unit_test(different_names_stay_apart),
-        cmocka_unit_test(keeps_what_it_cannot_map), cmocka_unit_test(idempotent),
-        cmocka_unit_test(bad_input),           cmocka_unit_test(table_is_sound),
+        cmocka_unit_test(look_alikes_meet),
+        cmocka_unit_test(different_names_stay_apart),
+        cmocka_unit_test(keeps_what_it_cannot_map),
+        cmocka_unit_test(idempotent),
+        cmocka_unit_test(bad_input),
+        cmocka_unit_test(table_is_sound),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

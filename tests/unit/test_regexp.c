@@ -44,7 +44,7 @@ static void pcre_syntax(void **state)
     assert_int_equal(match("\\d{3,}", "abc12345"), 1);
     assert_int_equal(match("(?<=secure-)login", "secure-login.example"), 1);
     assert_int_equal(match("^\\w+$", "раураl"), 1); /* \w is Unicode */
-    assert_int_equal(match("^.{6}$", "раураl"), 1);  /* . is a code point, not a byte */
+    assert_int_equal(match("^.{6}$", "раураl"), 1); /* . is a code point, not a byte */
     assert_int_equal(match("", "anything"), 1);
 }
 

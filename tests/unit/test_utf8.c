@@ -53,8 +53,8 @@ static void rejects_malformed(void **state)
 static void round_trip(void **state)
 {
     (void)state;
-    const uint32_t cps[] = {0, 'a', 0x7F, 0x80, 0x7FF, 0x800, 0xD7FF, 0xE000, 0xFFFF, 0x10000,
-                            0x10FFFF};
+    const uint32_t cps[] = {0,      'a',    0x7F,   0x80,    0x7FF,   0x800,
+                            0xD7FF, 0xE000, 0xFFFF, 0x10000, 0x10FFFF};
     for (size_t i = 0; i < sizeof cps / sizeof *cps; i++) {
         unsigned char buf[4];
         uint32_t back;
@@ -67,7 +67,9 @@ static void round_trip(void **state)
 static void quote_escapes(void **state)
 {
     (void)state;
-    char *q = ctl_quote((const unsigned char *)"a'b\\c\n\x1b[31m\xff" "é", 14);
+    char *q = ctl_quote((const unsigned char *)"a'b\\c\n\x1b[31m\xff"
+                                               "é",
+                        14);
     assert_string_equal(q, "'a\\x27b\\x5Cc\\x0A\\x1B[31m\\xFFé'");
     sqlite3_free(q);
     char long_name[300];
