@@ -8,7 +8,7 @@ PREFIX  ?= /usr/local
 # Debian 12 packages, by need. tools/deps installs what is missing (as root) or prints the line.
 BUILD_PKGS := gcc make pkg-config libsqlite3-dev libpsl-dev publicsuffix libidn2-dev \
               libunistring-dev libpcre2-dev
-TEST_PKGS  := sqlite3 libcmocka-dev psl idn2 python3
+TEST_PKGS  := sqlite3 libcmocka-dev psl idn2 python3 clang-format
 DEMO_PKGS  := sqlite3
 FUZZ_PKGS  := clang libclang-rt-dev
 
@@ -121,11 +121,12 @@ uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/bin/ctlite-worker $(DESTDIR)$(PREFIX)/lib/ctlite \
 	    $(DESTDIR)$(PREFIX)/share/ctlite $(DESTDIR)$(PREFIX)/share/doc/ctlite
 
+C_FILES = $(wildcard ext/*.[ch] worker/*.[ch] tests/unit/*.c tests/fuzz/*.c bench/*.c)
 format:
-	clang-format -i ext/*.[ch] worker/*.[ch] tests/unit/*.c tests/fuzz/*.c bench/*.c
+	clang-format -i $(C_FILES)
 
 check-format:
-	clang-format --dry-run --Werror ext/*.[ch] worker/*.[ch] tests/unit/*.c tests/fuzz/*.c bench/*.c
+	clang-format --dry-run --Werror $(C_FILES)
 
 clean:
 	rm -rf build ctlite.so ctlite-worker

@@ -24,6 +24,13 @@ ctsql() {
         -cmd ".nullvalue NULL" "$@"
 }
 
+# Filters the shell's output so that an error reads "error: MESSAGE", wherever it happened
+# (the shell prefixes errors with their place and shows the statement under parse errors).
+sqlerr() {
+    sed -E 's/^(Runtime error|Parse error|Error)( near line [0-9]+)?: (stepping, |in prepare, )?/error: /' |
+        sed -E '/^error: /,$ { /^  /d }'
+}
+
 pass() { echo "ok - $1"; }
 fail() {
     echo "not ok - $1"

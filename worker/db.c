@@ -105,6 +105,19 @@ sqlite3 *ctl_db_open(const char *path, int *from, int *to, char *err, size_t err
         sqlite3_close(db);
         return NULL;
     }
+    /* Rules call ctlite's functions: a connection without them must not go further. */
+    const char *registered = NULL;
+    if (sqlite3_prepare_v2(db, "SELECT ctlite_version()", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        registered = (const char *)sqlite3_column_text(st, 0);
+    int ok = registered && strcmp(registered, CTLITE_VERSION) == 0;
+    sqlite3_finalize(st);
+    if (!ok) {
+        snprintf(err, errsz, "%s: the ctlite functions are not registered: %s", path,
+                 sqlite3_errmsg(db));
+        sqlite3_close(db);
+        return NULL;
+    }
     char *msg = NULL;
     if (sqlite3_exec(db, "PRAGMA foreign_keys=ON", NULL, NULL, &msg) != SQLITE_OK ||
         migrate(db, from, to, err, errsz) != 0) {
