@@ -44,12 +44,15 @@ BENCH_BIN := build/bench/distance_gen build/bench/domain_libpsl
 SO     := $(OUT)/ctlite.so
 WORKER := $(OUT)/ctlite-worker
 
-.PHONY: all deps test demo bench fuzz install uninstall clean format check-format
+.PHONY: all deps test-deps test demo bench fuzz install uninstall clean format check-format
 
 all: $(SO) $(WORKER)
 
 deps:
 	@tools/deps $(BUILD_PKGS)
+
+test-deps: deps
+	@tools/deps $(TEST_PKGS)
 
 $(OBJ)/so/%.o: %.c | deps
 	@mkdir -p $(@D)
@@ -70,13 +73,11 @@ $(WORKER): $(WRK_OBJ) $(CORE_OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(PKG_LIBS)
 
-$(TESTBIN)/test_%: tests/unit/test_%.c $(CORE_OBJ) | deps
-	@tools/deps libcmocka-dev
+$(TESTBIN)/test_%: tests/unit/test_%.c $(CORE_OBJ) | test-deps
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(CFLAGS) $(SAN) $(DEFS) $(PKG_CFLAGS) -DSQLITE_CORE -Iext -o $@ $^ $(PKG_LIBS) -lcmocka
 
-test: all $(UNIT_BIN)
-	@tools/deps $(TEST_PKGS)
+test: test-deps all $(UNIT_BIN)
 	@CTLITE_OUT=$(OUT) CTLITE_TESTBIN=$(TESTBIN) SANITIZE=$(SANITIZE) tests/run
 
 demo: all

@@ -69,46 +69,44 @@ static int same(const struct entry *e, const char *pat, size_t np)
     return e->pat && e->np == np && memcmp(e->pat, pat, np) == 0;
 }
 
+static struct entry *touch(ctl_regex_cache *c, int i)
+{
+    c->last = i;
+    c->e[i].used = ++c->clock;
+    return &c->e[i];
+}
+
 /* The cached entry for pat, compiling it into the least recently used slot on a miss. */
 static struct entry *lookup(ctl_regex_cache *c, const char *pat, size_t np, char *err, size_t errsz)
 {
-    struct entry *e = &c->e[c->last];
-    if (!same(e, pat, np)) {
-        int slot = 0;
-        for (int i = 0; i < CACHE_SIZE; i++) {
-            if (same(&c->e[i], pat, np)) {
-                slot = i;
-                goto hit;
-            }
-            if (c->e[i].used < c->e[slot].used) slot = i;
-        }
-        e = &c->e[slot];
-        entry_clear(e);
-        int code;
-        PCRE2_SIZE off;
-        e->code = pcre2_compile((PCRE2_SPTR)pat, np, PCRE2_UTF | PCRE2_UCP, &code, &off, NULL);
-        if (!e->code) {
-            PCRE2_UCHAR msg[256];
-            pcre2_get_error_message(code, msg, sizeof msg);
-            snprintf(err, errsz, "%s at offset %zu", (const char *)msg, (size_t)off);
-            return NULL;
-        }
-        pcre2_jit_compile(e->code, PCRE2_JIT_COMPLETE); /* without JIT it still works, slower */
-        e->md = pcre2_match_data_create_from_pattern(e->code, NULL);
-        e->pat = malloc(np + 1);
-        if (!e->md || !e->pat) {
-            entry_clear(e);
-            snprintf(err, errsz, "out of memory");
-            return NULL;
-        }
-        memcpy(e->pat, pat, np);
-        e->np = np;
-    hit:
-        c->last = slot;
-        e = &c->e[slot];
+    if (same(&c->e[c->last], pat, np)) return touch(c, c->last);
+    int lru = 0;
+    for (int i = 0; i < CACHE_SIZE; i++) {
+        if (same(&c->e[i], pat, np)) return touch(c, i);
+        if (c->e[i].used < c->e[lru].used) lru = i;
     }
-    e->used = ++c->clock;
-    return e;
+    struct entry *e = &c->e[lru];
+    entry_clear(e);
+    int code;
+    PCRE2_SIZE off;
+    e->code = pcre2_compile((PCRE2_SPTR)pat, np, PCRE2_UTF | PCRE2_UCP, &code, &off, NULL);
+    if (!e->code) {
+        PCRE2_UCHAR msg[256];
+        pcre2_get_error_message(code, msg, sizeof msg);
+        snprintf(err, errsz, "%s at offset %zu", (const char *)msg, (size_t)off);
+        return NULL;
+    }
+    pcre2_jit_compile(e->code, PCRE2_JIT_COMPLETE); /* without JIT it still works, slower */
+    e->md = pcre2_match_data_create_from_pattern(e->code, NULL);
+    e->pat = malloc(np + 1);
+    if (!e->md || !e->pat) {
+        entry_clear(e);
+        snprintf(err, errsz, "out of memory");
+        return NULL;
+    }
+    memcpy(e->pat, pat, np);
+    e->np = np;
+    return touch(c, lru);
 }
 
 int ctl_regex_match(ctl_regex_cache *c, const char *pat, size_t np, const char *text, size_t nt,
