@@ -103,30 +103,31 @@ const char *ctl_psl_describe(const ctl_psl *p)
 }
 
 /* Lowercases the ASCII name s[n] into out and checks that it is made of labels of 1..63
- * letters, digits, '-' or '_', at most 253 bytes in all. A name whose last label is all
- * digits is an IPv4 address (no top-level domain is numeric) and passes only if
- * allow_numeric. Returns n, or -1. */
-static int check_labels(const char *s, size_t n, char *out, int allow_numeric)
+ * letters, digits, '-' or '_', at most 253 bytes in all. Unless any_tld, the last label must
+ * look like a top-level domain: starting with a letter, without '_' and not ending with '-',
+ * which also keeps out IPv4 addresses. Returns n, or -1. */
+static int check_labels(const char *s, size_t n, char *out, int any_tld)
 {
     if (n == 0 || n > CTL_HOST_MAX) return -1;
     size_t label = 0;
-    int digits = 1;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c == '.') {
             if (label == 0) return -1;
-            label = 0, digits = 1;
+            label = 0;
             out[i] = '.';
             continue;
         }
         if (c >= 'A' && c <= 'Z') c += 'a' - 'A';
         int digit = c >= '0' && c <= '9';
         if (!digit && !(c >= 'a' && c <= 'z') && c != '-' && c != '_') return -1;
-        digits &= digit;
         if (++label > 63) return -1;
         out[i] = (char)c;
     }
-    if (label == 0 || (digits && !allow_numeric)) return -1;
+    if (label == 0) return -1;
+    const char *tld = out + n - label;
+    if (!any_tld && (tld[0] < 'a' || tld[0] > 'z' || out[n - 1] == '-' || memchr(tld, '_', label)))
+        return -1;
     out[n] = 0;
     return (int)n;
 }

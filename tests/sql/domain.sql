@@ -29,6 +29,11 @@ SELECT registrable_domain('192.0.2.1'), registrable_domain('2001:db8::1'),
        registrable_domain(x'ff2e636f6d');
 -- NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL
 
+-- A last label that cannot be a top-level domain; '_' is fine below it (_dmarc.example.com).
+SELECT public_suffix('-'), public_suffix('example.com-'), public_suffix('example.c_m'),
+       public_suffix('example.4com'), registrable_domain('_dmarc.Example.com');
+-- NULL|NULL|NULL|NULL|example.com
+
 SELECT registrable_domain('a.com', 'ICANN');
 -- error: registrable_domain: the second argument must be 'all' or 'icann'
 
