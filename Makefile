@@ -105,6 +105,7 @@ fuzz: $(FUZZ_BIN)
 	    n=$$(basename $$f); mkdir -p build/fuzz/corpus/$$n; \
 	    echo "fuzz: $$n for $(FUZZ_TIME)s"; \
 	    $$f -max_total_time=$(FUZZ_TIME) -max_len=4096 -print_final_stats=1 \
+	        -artifact_prefix=build/fuzz/$$n- \
 	        build/fuzz/corpus/$$n tests/fuzz/corpus/$$n 2>build/fuzz/$$n.log \
 	        || { tail -50 build/fuzz/$$n.log; exit 1; }; \
 	    grep -E 'stat::number_of_executed_units' build/fuzz/$$n.log; \

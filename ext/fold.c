@@ -112,12 +112,18 @@ static int put_alabel(struct out *o, const char *label, size_t n)
     return ok;
 }
 
-char *ctl_fold(const char *s, size_t n, size_t *outlen, const char **err)
+/* Drops every leading "*." and every trailing dot of s[*n]; returns the new start. */
+static const unsigned char *strip(const unsigned char *p, size_t *n)
 {
-    const unsigned char *p = (const unsigned char *)s;
-    if (!ctl_utf8_valid(p, n)) return *err = "argument is not valid UTF-8", NULL;
-    if (n >= 2 && s[0] == '*' && s[1] == '.') p += 2, n -= 2;
-    if (n > 0 && p[n - 1] == '.') n--;
+    while (*n >= 2 && p[0] == '*' && p[1] == '.') p += 2, *n -= 2;
+    while (*n > 0 && p[*n - 1] == '.') (*n)--;
+    return p;
+}
+
+/* One pass over valid UTF-8. */
+static char *fold_once(const unsigned char *p, size_t n, size_t *outlen, const char **err)
+{
+    p = strip(p, &n);
     struct out o = {0};
     push(&o, "", 0); /* room for the terminator even when the result is empty */
     size_t i = 0;
@@ -142,9 +148,38 @@ char *ctl_fold(const char *s, size_t n, size_t *outlen, const char **err)
     }
     for (size_t k = 0; k < o.n; k++)
         if (o.p[k] == 'l') o.p[k] = 'i';
-    o.p[o.n] = 0;
-    *outlen = o.n;
+    /* Look-alike characters can fold into a "*." or a dot at either end... */
+    size_t len = o.n;
+    const unsigned char *q = strip((const unsigned char *)o.p, &len);
+    memmove(o.p, q, len);
+    o.p[len] = 0;
+    *outlen = len;
     return o.p;
+}
+
+static int has_xn(const char *s, size_t n)
+{
+    for (size_t i = 0; i + 4 <= n; i++)
+        if (memcmp(s + i, "xn--", 4) == 0) return 1;
+    return 0;
+}
+
+char *ctl_fold(const char *s, size_t n, size_t *outlen, const char **err)
+{
+    if (!ctl_utf8_valid((const unsigned char *)s, n))
+        return *err = "argument is not valid UTF-8", NULL;
+    char *r = fold_once((const unsigned char *)s, n, outlen, err);
+    /* ...or into an A-label (a fullwidth "ｘｎ--"), which folding again would decode. Each
+     * round decodes a shorter label, so this ends. */
+    while (r && has_xn(r, *outlen)) {
+        size_t n2;
+        char *r2 = fold_once((const unsigned char *)r, *outlen, &n2, err);
+        int same = r2 && n2 == *outlen && memcmp(r, r2, n2) == 0;
+        free(r);
+        r = r2, *outlen = n2;
+        if (same) break;
+    }
+    return r;
 }
 
 /* ---- SQL binding ---- */

@@ -24,3 +24,9 @@ SELECT name FROM seen WHERE domain_fold(name) = domain_fold('paypal.com') AND na
 -- раураl.com
 -- paypa1.com
 -- xn--pypal-4ve.com
+
+-- Folding a skeleton again changes nothing, even where look-alikes fold into a "*.", a
+-- trailing dot or an A-label (fullwidth "ｘｎ--").
+SELECT domain_fold('*.*.a..'), domain_fold('a。'), domain_fold('ｘｎ--mnchen-3ya.de'),
+       domain_fold(domain_fold('ｘｎ--mnchen-3ya.de'));
+-- a|a|munchen.de|munchen.de
