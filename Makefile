@@ -84,7 +84,7 @@ demo: all
 	@tools/deps $(DEMO_PKGS)
 	@examples/tour.sh $(OUT)
 
-build/bench/%: bench/%.c | deps
+build/bench/%: bench/%.c bench/rand.h | deps
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(CFLAGS) $(DEFS) $(PKG_CFLAGS) -o $@ $< $(PKG_LIBS)
 
@@ -123,7 +123,7 @@ uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/bin/ctlite-worker $(DESTDIR)$(PREFIX)/lib/ctlite \
 	    $(DESTDIR)$(PREFIX)/share/ctlite $(DESTDIR)$(PREFIX)/share/doc/ctlite
 
-C_FILES = $(wildcard ext/*.[ch] worker/*.[ch] tests/unit/*.c tests/fuzz/*.c bench/*.c)
+C_FILES = $(wildcard ext/*.[ch] worker/*.[ch] tests/unit/*.c tests/fuzz/*.c bench/*.[ch])
 format:
 	clang-format -i $(C_FILES)
 

@@ -23,22 +23,8 @@
 
 enum { MIN_LEN = 8, MAX_LEN = 30 };
 
-static uint64_t rng_state = UINT64_C(0x2545F4914F6CDD1D);
-
-/* splitmix64: small, fast, and good enough to shape test data. */
-static uint64_t rnd(void)
-{
-    uint64_t z = (rng_state += UINT64_C(0x9E3779B97F4A7C15));
-    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
-    return z ^ (z >> 31);
-}
-
-/* Uniform in [0, n). The modulo bias is irrelevant for n this small. */
-static unsigned below(unsigned n)
-{
-    return (unsigned)(rnd() % n);
-}
+#define BENCH_SEED UINT64_C(0x2545F4914F6CDD1D)
+#include "rand.h"
 
 static const char *const words[] = {
     "secure", "login",  "example", "account", "verify",  "paypal", "apple",  "update",

@@ -39,21 +39,8 @@ enum { NAME_MAX_LEN = 253 };
 
 #define COUNT_OF(a) (sizeof(a) / sizeof *(a))
 
-static uint64_t rng_state = UINT64_C(0x853C49E6748FEA9B);
-
-/* splitmix64: small, fast, and good enough to shape test data. */
-static uint64_t rnd(void)
-{
-    uint64_t z = (rng_state += UINT64_C(0x9E3779B97F4A7C15));
-    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
-    return z ^ (z >> 31);
-}
-
-static unsigned below(unsigned n)
-{
-    return (unsigned)(rnd() % n);
-}
+#define BENCH_SEED UINT64_C(0x853C49E6748FEA9B)
+#include "rand.h"
 
 /* ---- gen ---- */
 

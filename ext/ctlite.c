@@ -11,6 +11,7 @@
 #include "fold.h"
 #include "regexp.h"
 #include "sqlfn.h"
+#include "typosquat.h"
 
 SQLITE_EXTENSION_INIT1
 
@@ -70,8 +71,9 @@ static const struct {
     const char *name;
     int (*reg)(sqlite3 *);
 } modules[] = {
-    {"version", version_register}, {"distance", distance_register}, {"domain", domain_register},
-    {"fold", fold_register},       {"regexp", regexp_register},
+    {"version", version_register}, {"distance", distance_register},
+    {"domain", domain_register},   {"fold", fold_register},
+    {"regexp", regexp_register},   {"typosquat", typosquat_register},
 };
 
 int sqlite3_ctlite_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pApi)
