@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-# Usage: bench/typosquat.py [SO [DOMAIN...]]   (run by bench/typosquat.sh and bench/run)
+# Usage: bench/typosquat.py [SO [DOMAIN...]]   (run by bench/run)
 # ctlite's typosquat_candidates() against dnstwist, whose fuzzers it is a superset of, in one
 # process of the system python3 (where Debian's dnstwist module lives):
 #   dnstwist  Fuzzer(domain) + generate(), the whole generator without DNS; median of 5
