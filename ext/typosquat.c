@@ -787,13 +787,12 @@ int ctl_typosquat(const struct ctl_squat_args *args, struct ctl_squats *out, cha
     /* Every label kept from the input must itself be valid, or no output would be. */
     for (size_t i = 0, j; i < len; i = j + 1) {
         j = i + strcspn(host + i, ".");
-        struct gen tmp = {0};
-        if (load_label(&tmp, host + i, j - i) < 0 ||
-            (i == args->reg && load_label(&g, host + i, j - i) < 0)) {
+        if (load_label(&g, host + i, j - i) < 0) {
             snprintf(err, errsz, "'%.*s' is not a valid IDNA2008 label", (int)(j - i), host + i);
             return -1;
         }
     }
+    load_label(&g, host + args->reg, args->suffix - 1 - args->reg); /* the one fuzzed */
     for (size_t i = 0; i < args->nwords; i++) {
         const char *w = args->words[i];
         size_t wn = strlen(w);
