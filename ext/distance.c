@@ -13,21 +13,25 @@ static int64_t clamp(int64_t d, int64_t max)
 }
 
 /* Pattern bitmasks for the bit-parallel algorithm: bit i of peq(c) is set when a[i] == c.
- * ASCII gets a direct table; the few other code points of a short pattern a list. */
+ * ASCII gets a direct table, but for the patterns of a few code points that trimming the common
+ * prefix and suffix usually leaves, where clearing the table would cost more than the search;
+ * other code points get a list. */
+#define PEQ_LIST 8
 struct peq {
     uint64_t ascii[128];
     uint32_t cp[64];
     uint64_t mask[64];
-    int ncp;
+    int ncp, table;
 };
 
 static void peq_build(struct peq *p, const uint32_t *a, size_t m)
 {
-    memset(p->ascii, 0, sizeof p->ascii);
+    p->table = m > PEQ_LIST;
+    if (p->table) memset(p->ascii, 0, sizeof p->ascii);
     p->ncp = 0;
     for (size_t i = 0; i < m; i++) {
         uint64_t bit = UINT64_C(1) << i;
-        if (a[i] < 128) {
+        if (a[i] < 128 && p->table) {
             p->ascii[a[i]] |= bit;
             continue;
         }
@@ -40,7 +44,7 @@ static void peq_build(struct peq *p, const uint32_t *a, size_t m)
 
 static inline uint64_t peq_get(const struct peq *p, uint32_t c)
 {
-    if (c < 128) return p->ascii[c];
+    if (c < 128 && p->table) return p->ascii[c];
     for (int k = 0; k < p->ncp; k++)
         if (p->cp[k] == c) return p->mask[k];
     return 0;

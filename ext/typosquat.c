@@ -49,6 +49,12 @@ int ctl_fuzzers_parse(const char *list, uint32_t *mask, char *err, size_t errsz)
     }
 }
 
+#define LABEL_MAX 63
+
+/* Every Latin, Greek and Cyrillic block that IDNA2008 allows letters from ends below U+AB70
+ * (Latin Extended-E); a code point above takes the general path, which is exact anyway. */
+#define SIMPLE_MAX 0xAB70
+
 /* ---- A set of byte strings, for removing duplicates ---- */
 
 struct slot {
@@ -57,7 +63,7 @@ struct slot {
 struct strset {
     struct slot *slot;
     size_t cap, n;
-    char *keys; /* each key followed by a NUL byte */
+    char *keys; /* in the order added, each after its length (4 bytes) and before a NUL */
     size_t klen, kcap;
 };
 
@@ -79,7 +85,7 @@ static uint32_t hash_bytes(const void *k, size_t n)
 
 static int set_grow(struct strset *s)
 {
-    size_t cap = s->cap ? 2 * s->cap : 8192;
+    size_t cap = s->cap ? 2 * s->cap : 256;
     struct slot *t = calloc(cap, sizeof *t);
     if (!t) return -1;
     for (size_t i = 0; i < s->cap; i++) {
@@ -90,6 +96,26 @@ static int set_grow(struct strset *s)
     }
     free(s->slot);
     s->slot = t, s->cap = cap;
+    return 0;
+}
+
+/* The slot of key k[n], or NULL when the set does not hold it. */
+static struct slot *set_get(const struct strset *s, const void *k, size_t n)
+{
+    if (!s->cap) return NULL;
+    uint32_t h = hash_bytes(k, n);
+    for (size_t j = h & (s->cap - 1); s->slot[j].len; j = (j + 1) & (s->cap - 1)) {
+        struct slot *e = &s->slot[j];
+        if (e->hash == h && e->len == n && memcmp(s->keys + e->off, k, n) == 0) return e;
+    }
+    return NULL;
+}
+
+/* Makes room for k more keys, so that the next k calls of set_find move no slot. */
+static int set_reserve(struct strset *s, size_t k)
+{
+    while (2 * (s->n + k) > s->cap)
+        if (set_grow(s) < 0) return -1;
     return 0;
 }
 
@@ -107,20 +133,36 @@ static struct slot *set_find(struct strset *s, const void *k, size_t n, int *fou
             return e;
         }
     }
-    if (s->klen + n + 1 > s->kcap) {
+    size_t need = s->klen + sizeof(uint32_t) + n + 1;
+    if (need > s->kcap) {
         size_t cap = s->kcap ? 2 * s->kcap : 4096;
-        while (cap < s->klen + n + 1) cap *= 2;
+        while (cap < need) cap *= 2;
         char *t = realloc(s->keys, cap);
         if (!t) return NULL;
         s->keys = t, s->kcap = cap;
     }
+    uint32_t len = (uint32_t)n;
+    memcpy(s->keys + s->klen, &len, sizeof len);
+    s->klen += sizeof len;
     memcpy(s->keys + s->klen, k, n);
     s->keys[s->klen + n] = 0;
-    s->slot[j] = (struct slot){(uint32_t)s->klen, (uint32_t)n, h, 0};
+    s->slot[j] = (struct slot){(uint32_t)s->klen, len, h, 0};
     s->klen += n + 1;
     s->n++;
     *found = 0;
     return &s->slot[j];
+}
+
+/* The key after position *pos in the order added (start with *pos = 0): its offset in keys,
+ * and its length in *n; -1 after the last. */
+static ptrdiff_t set_next(const struct strset *s, size_t *pos, size_t *n)
+{
+    if (*pos >= s->klen) return -1;
+    uint32_t len;
+    memcpy(&len, s->keys + *pos, sizeof len);
+    size_t off = *pos + sizeof len;
+    *pos = off + len + 1, *n = len;
+    return (ptrdiff_t)off;
 }
 
 static void set_free(struct strset *s)
@@ -129,6 +171,36 @@ static void set_free(struct strset *s)
     free(s->keys);
     memset(s, 0, sizeof *s);
 }
+
+/* Empties the set for another call, keeping its memory unless the last call used a small
+ * part of it: clearing a table costs its size, so a large one would slow every later call. */
+static void set_reset(struct strset *s)
+{
+    if (s->cap > 256 && 8 * s->n < s->cap) {
+        free(s->slot);
+        s->slot = NULL, s->cap = 0;
+    }
+    if (s->kcap > (1u << 22)) {
+        free(s->keys);
+        s->keys = NULL, s->kcap = 0;
+    }
+    if (s->slot) memset(s->slot, 0, s->cap * sizeof *s->slot);
+    s->n = s->klen = 0;
+}
+
+/* What a struct ctl_squats keeps between calls, so that generating for many domains (a join)
+ * allocates once: the sets of one call and the capacity of the output. */
+struct ctl_squat_mem {
+    struct strset unicode;  /* names' forms and keys met: value is a row, INVALID or ORIGINAL */
+    struct strset first[2]; /* each homoglyph algorithm's first-pass results */
+    char *text;             /* the rows' names */
+    size_t tlen, tcap;
+    size_t cap;                /* of the rows */
+    uint32_t label[LABEL_MAX]; /* the fuzzed label, for the distances */
+    size_t n;
+    char prefix[4 * CTL_HOST_MAX + 1], suffix[4 * CTL_HOST_MAX + 1]; /* in Unicode */
+    uint8_t simple[SIMPLE_MAX]; /* code points known to be simple (see cp_simple), 1, or not, 2 */
+};
 
 /* ---- Glyph tables, indexed by key ---- */
 
@@ -152,11 +224,12 @@ static void glyphs_index(struct glyphs *g, const struct ctl_glyph *t, size_t n)
 
 /* ---- The generator ---- */
 
-#define LABEL_MAX 63
 /* Code points of a fuzzed label with the dots a fuzzer put in: a longer one cannot fit. */
 #define WORK_MAX CTL_HOST_MAX
 #define INVALID UINT32_MAX
 #define ORIGINAL (UINT32_MAX - 1)
+#define LAZY UINT32_MAX /* a distance not computed yet */
+#define SPLIT '\x01'    /* in forms and keys: a byte no label holds */
 
 struct gen {
     const struct ctl_squat_args *a;
@@ -165,16 +238,10 @@ struct gen {
     const char *prefix, *suffix; /* the subdomain with its dot, or ""; the public suffix */
     size_t np;
     struct glyphs debian, ascii, idn; /* dnstwist's two homoglyph tables (the second in two) */
-    struct strset unicode; /* Unicode names seen: value is the index in out, or INVALID */
-    struct strset names;   /* ASCII names made: keys are the output's text */
+    struct ctl_squat_mem *mem;
     struct ctl_squats *out;
-    size_t cap;
     enum ctl_fuzzer fuzzer;
     size_t budget; /* candidates still allowed to be looked at */
-    struct {       /* code points known to be simple (see cp_simple), 1, or not, 2 */
-        uint32_t cp;
-        uint8_t state;
-    } simple[512];
     char *err;
     size_t errsz;
     int failed;
@@ -199,9 +266,8 @@ static int is_ldh(uint32_t c)
  * compose), in any label, is encoded the same way on its own. */
 static int cp_simple(struct gen *g, uint32_t c)
 {
-    size_t h = (c * 2654435761u) & 511, probe = 0;
-    while (g->simple[h].state && g->simple[h].cp != c && ++probe < 512) h = (h + 1) & 511;
-    if (probe < 512 && g->simple[h].state) return g->simple[h].state == 1;
+    if (c >= SIMPLE_MAX) return 0;
+    if (g->mem->simple[c]) return g->mem->simple[c] == 1;
     const uc_script_t *sc = uc_script(c);
     int ok =
         sc && uc_is_general_category(c, UC_CATEGORY_L) && uc_combining_class(c) == 0 &&
@@ -216,20 +282,30 @@ static int cp_simple(struct gen *g, uint32_t c)
         free(a);
         free(back);
     }
-    if (probe < 512) g->simple[h].cp = c, g->simple[h].state = ok ? 1 : 2;
+    g->mem->simple[c] = ok ? 1 : 2;
     return ok;
 }
 
-static char puny_digit(uint64_t d)
+/* The divisors of Punycode's digit loop are 36 - t for t in 1..26. With q < 2^27 (see
+ * punycode), q / d is (q * recip[d]) >> 33, which spares a hardware division per digit. */
+#define R(d) ((UINT64_C(1) << 33) / (d) + 1)
+static const uint64_t recip[36] = {
+    [10] = R(10), R(11), R(12), R(13), R(14), R(15), R(16), R(17), R(18),
+    R(19),        R(20), R(21), R(22), R(23), R(24), R(25), R(26), R(27),
+    R(28),        R(29), R(30), R(31), R(32), R(33), R(34), R(35),
+};
+#undef R
+
+static char puny_digit(uint32_t d)
 {
     return (char)(d < 26 ? 'a' + d : '0' + d - 26);
 }
 
-static uint64_t puny_adapt(uint64_t delta, uint64_t points, int first)
+static uint32_t puny_adapt(uint32_t delta, uint32_t points, int first)
 {
     delta = first ? delta / 700 : delta / 2;
     delta += delta / points;
-    uint64_t k = 0;
+    uint32_t k = 0;
     for (; delta > 35 * 26 / 2; k += 36) delta /= 35;
     return k + 36 * delta / (delta + 38);
 }
@@ -245,9 +321,10 @@ static int punycode(const uint32_t *s, size_t m, char out[LABEL_MAX + 1])
             out[k++] = (char)s[i], b++;
         }
     if (b) out[k++] = '-';
-    uint64_t n = 128, delta = 0, bias = 72;
+    /* With at most 63 code points below 0x110000, delta stays under 2^27: 32 bits suffice. */
+    uint32_t n = 128, delta = 0, bias = 72;
     for (size_t h = b; h < m; delta++, n++) {
-        uint64_t next = UINT64_MAX;
+        uint32_t next = UINT32_MAX;
         for (size_t i = 0; i < m; i++)
             if (s[i] >= n && s[i] < next) next = s[i];
         delta += (next - n) * (h + 1);
@@ -255,13 +332,14 @@ static int punycode(const uint32_t *s, size_t m, char out[LABEL_MAX + 1])
         for (size_t i = 0; i < m; i++) {
             if (s[i] < n) delta++;
             if (s[i] != n) continue;
-            uint64_t q = delta;
-            for (uint64_t j = 36;; j += 36) {
-                uint64_t t = j <= bias ? 1 : j >= bias + 26 ? 26 : j - bias;
+            uint32_t q = delta;
+            for (uint32_t j = 36;; j += 36) {
+                uint32_t t = j <= bias ? 1 : j >= bias + 26 ? 26 : j - bias;
                 if (q < t) break;
                 if (k >= LABEL_MAX) return -1;
-                out[k++] = puny_digit(t + (q - t) % (36 - t));
-                q = (q - t) / (36 - t);
+                uint32_t div = (uint32_t)((uint64_t)(q - t) * recip[36 - t] >> 33);
+                out[k++] = puny_digit(t + (q - t) - div * (36 - t));
+                q = div;
             }
             if (k >= LABEL_MAX) return -1;
             out[k++] = puny_digit(q);
@@ -274,8 +352,10 @@ static int punycode(const uint32_t *s, size_t m, char out[LABEL_MAX + 1])
 }
 
 /* Writes the A-label of the label s[m] (code points) to out; returns its length or -1 when
- * it is not a valid IDNA2008 label. */
-static int encode_label(struct gen *g, const uint32_t *s, size_t m, char out[LABEL_MAX + 1])
+ * it is not a valid IDNA2008 label. *exact is cleared when the A-label may not decode to s
+ * itself (libidn2 normalised it, or s is an ASCII "xn--" label). */
+static int encode_label(struct gen *g, const uint32_t *s, size_t m, char out[LABEL_MAX + 1],
+                        int *exact)
 {
     if (m == 0 || m > LABEL_MAX || s[0] == '-' || s[m - 1] == '-') return -1;
     int ascii = 1, simple = 1;
@@ -293,6 +373,7 @@ static int encode_label(struct gen *g, const uint32_t *s, size_t m, char out[LAB
         out[m] = 0;
         if (!reserved) return (int)m;
         /* Reserved "??--" labels: only a valid A-label passes. */
+        *exact = 0;
         char *u = NULL;
         if (memcmp(out, "xn--", 4) != 0 || idn2_to_unicode_8z8z(out, &u, 0) != IDN2_OK) return -1;
         free(u);
@@ -300,6 +381,7 @@ static int encode_label(struct gen *g, const uint32_t *s, size_t m, char out[LAB
     }
     if (reserved) return -1;
     if (simple) return punycode(s, m, out);
+    *exact = 0;
     char utf8[4 * LABEL_MAX + 1], *res = NULL;
     size_t k = 0;
     for (size_t i = 0; i < m; i++) k += (size_t)ctl_utf8_encode(s[i], (unsigned char *)utf8 + k);
@@ -314,15 +396,67 @@ static int encode_label(struct gen *g, const uint32_t *s, size_t m, char out[LAB
 
 static int grow_out(struct gen *g)
 {
-    size_t cap = g->cap ? 2 * g->cap : 256;
+    size_t cap = g->mem->cap ? 2 * g->mem->cap : 256;
     struct ctl_squat *v = realloc(g->out->v, cap * sizeof *v);
     if (!v) return -1;
-    g->out->v = v, g->cap = cap;
+    g->out->v = v, g->mem->cap = cap;
     return 0;
 }
 
+/* Appends a row for name[len]; form is the offset of its key in the set of forms. */
+static int add_row(struct gen *g, const char *name, size_t len, uint32_t form, uint32_t distance)
+{
+    struct ctl_squat_mem *mem = g->mem;
+    if (g->out->n == CTL_SQUAT_MAX) {
+        snprintf(g->err, g->errsz, "more than %d look-alikes; choose fewer fuzzers", CTL_SQUAT_MAX);
+        g->failed = 1;
+        return -1;
+    }
+    if (g->out->n == mem->cap && grow_out(g) < 0) return fail(g, "out of memory"), -1;
+    if (mem->tlen + len + 1 > mem->tcap) {
+        size_t cap = mem->tcap ? 2 * mem->tcap : 65536;
+        char *t = realloc(mem->text, cap);
+        if (!t) return fail(g, "out of memory"), -1;
+        mem->text = t, mem->tcap = cap;
+    }
+    memcpy(mem->text + mem->tlen, name, len + 1);
+    g->out->v[g->out->n++] = (struct ctl_squat){(uint32_t)mem->tlen, 0, form, distance};
+    mem->tlen += len + 1;
+    return 0;
+}
+
+/* The form of a name that may not decode to the key it was made from: the Unicode of the part
+ * between the domain's subdomain and suffix when it has them, else SPLIT and the name. */
+static size_t canonical_form(const struct gen *g, const char *name, size_t len, char *out)
+{
+    size_t ns = strlen(g->suffix);
+    if (len > g->np + ns + 1 && memcmp(name, g->prefix, g->np) == 0 && name[len - ns - 1] == '.' &&
+        memcmp(name + len - ns, g->suffix, ns) == 0) {
+        char mid[CTL_HOST_MAX + 1], *u = NULL;
+        size_t k = len - ns - 1 - g->np;
+        memcpy(mid, name + g->np, k);
+        mid[k] = 0;
+        if (idn2_to_unicode_8z8z(mid, &u, 0) == IDN2_OK) {
+            k = strlen(u);
+            memcpy(out, u, k);
+            free(u);
+            return k;
+        }
+        free(u);
+    }
+    out[0] = SPLIT;
+    memcpy(out + 1, name, len);
+    return len + 1;
+}
+
 /* Adds the name prefix + s[m] + "." + suffix, where s is the fuzzed label (code points, with
- * dots where a fuzzer split it) and prefix ends with a dot or is empty. */
+ * dots where a fuzzer split it) and prefix ends with a dot or is empty.
+ *
+ * One set holds every name's form (see ctl_squat_unicode) and also the keys met on the way.
+ * The key is the fuzzed label, and where they differ from the domain's, the subdomain and the
+ * suffix after SPLIT. A key whose every label is ASCII or encoded by our own Punycode is its
+ * name's form, so a name is made and looked up once; the rare others are also looked up by
+ * their form, so that two keys of one name make one row. */
 static void emit_in(struct gen *g, const char *prefix, size_t np, const uint32_t *s, size_t m,
                     const char *suffix)
 {
@@ -337,22 +471,26 @@ static void emit_in(struct gen *g, const char *prefix, size_t np, const uint32_t
     }
     for (size_t i = 0, seg = 0; i < m; i++) /* a label over 63 code points cannot be valid */
         if ((seg = s[i] == '.' ? 0 : seg + 1) > LABEL_MAX) return;
-    /* The key is the fuzzed label, and where they differ from the domain's, the subdomain and
-     * the suffix after a byte that no label holds. */
     size_t ns = strlen(suffix);
+    int split = prefix != g->prefix || suffix != g->suffix;
     char key[4 * WORK_MAX + 2 * CTL_HOST_MAX + 3];
     size_t k = 0;
-    for (size_t i = 0; i < m; i++) k += (size_t)ctl_utf8_encode(s[i], (unsigned char *)key + k);
-    if (prefix != g->prefix || suffix != g->suffix) {
-        key[k++] = 1;
+    for (size_t i = 0; i < m; i++)
+        if (s[i] < 128)
+            key[k++] = (char)s[i];
+        else
+            k += (size_t)ctl_utf8_encode(s[i], (unsigned char *)key + k);
+    if (split) {
+        key[k++] = SPLIT;
         memcpy(key + k, prefix, np);
         k += np;
-        key[k++] = 1;
+        key[k++] = SPLIT;
         memcpy(key + k, suffix, ns);
         k += ns;
     }
+    struct strset *set = &g->mem->unicode;
     int found;
-    struct slot *u = set_find(&g->unicode, key, k, &found);
+    struct slot *u = set_reserve(set, 2) < 0 ? NULL : set_find(set, key, k, &found);
     if (!u) return fail(g, "out of memory");
     uint32_t bit = UINT32_C(1) << g->fuzzer;
     if (found) {
@@ -363,11 +501,12 @@ static void emit_in(struct gen *g, const char *prefix, size_t np, const uint32_t
 
     char name[CTL_HOST_MAX + 1];
     size_t len = np;
+    int exact = !split;
     memcpy(name, prefix, np);
     for (size_t i = 0, j; i < m; i = j + 1) {
         for (j = i; j < m && s[j] != '.';) j++;
         char a[LABEL_MAX + 1];
-        int al = encode_label(g, s + i, j - i, a);
+        int al = encode_label(g, s + i, j - i, a, &exact);
         if (al < 0 || len + (size_t)al + 1 + ns > CTL_HOST_MAX) return;
         memcpy(name + len, a, (size_t)al);
         len += (size_t)al;
@@ -376,24 +515,29 @@ static void emit_in(struct gen *g, const char *prefix, size_t np, const uint32_t
     }
     memcpy(name + len, suffix, ns);
     len += ns;
+    name[len] = 0;
 
-    struct slot *e = set_find(&g->names, name, len, &found);
-    if (!e) return fail(g, "out of memory");
-    if (!found) {
-        if (g->out->n == CTL_SQUAT_MAX) {
-            snprintf(g->err, g->errsz, "more than %d look-alikes; choose fewer fuzzers",
-                     CTL_SQUAT_MAX);
-            g->failed = 1;
+    struct slot *form = u;
+    if (!exact) {
+        char c[CTL_HOST_MAX + 2];
+        size_t cn = canonical_form(g, name, len, c);
+        form = set_find(set, c, cn, &found); /* reserved above: u stays good */
+        if (found && form != u && form->val != INVALID) {
+            u->val = form->val;
+            if (form->val < ORIGINAL) g->out->v[form->val].fuzzers |= bit;
             return;
         }
-        if (g->out->n == g->cap && grow_out(g) < 0) return fail(g, "out of memory");
-        int64_t d = ctl_edit_distance(CTL_OSA, s, m, g->label, g->n, -1);
-        if (d < 0) return fail(g, "out of memory");
-        e->val = (uint32_t)g->out->n;
-        g->out->v[g->out->n++] = (struct ctl_squat){e->off, 0, (uint32_t)d};
     }
-    u->val = e->val; /* u is still good: only the other set changed */
-    if (e->val < ORIGINAL) g->out->v[e->val].fuzzers |= bit;
+    /* A name split elsewhere has no fuzzed label in its form: its distance is taken now. */
+    uint32_t d = LAZY;
+    if (set->keys[form->off] == SPLIT) {
+        int64_t e = ctl_edit_distance(CTL_OSA, s, m, g->label, g->n, -1);
+        if (e < 0) return fail(g, "out of memory");
+        d = (uint32_t)e;
+    }
+    if (add_row(g, name, len, form->off, d) < 0) return;
+    form->val = u->val = (uint32_t)(g->out->n - 1);
+    g->out->v[g->out->n - 1].fuzzers |= bit;
 }
 
 /* The fuzzed label on the original subdomain and suffix. */
@@ -402,17 +546,28 @@ static void emit(struct gen *g, const uint32_t *s, size_t m)
     emit_in(g, g->prefix, g->np, s, m, g->suffix);
 }
 
-/* A sink for homoglyph mixes: the first pass keeps its results for the second. */
+/* A sink for homoglyph mixes. The first pass keeps its results for the second, each with the
+ * leftmost start of the windows that made it. The second pass skips a change whose window ends
+ * before that start: the same name comes from making the two changes in the other order, as
+ * each reads only its own window. That halves the second pass. */
 struct mixes {
     struct strset *keep; /* NULL in the second pass */
+    size_t limit;        /* second pass: changes in windows ending at or before it are skipped */
+    int debian_made;     /* 20250130's second pass: Debian's mixed this string already */
 };
 
-static void mixed(struct gen *g, struct mixes *mx, const uint32_t *s, size_t m)
+/* s[m], made by a change that read s's window [start, end), to the sink. */
+static void mixed(struct gen *g, struct mixes *mx, const uint32_t *s, size_t m, size_t start)
 {
     if (mx->keep) {
         int found;
-        if (!set_find(mx->keep, s, m * sizeof *s, &found)) return fail(g, "out of memory");
-        if (found) return;
+        struct slot *e = set_find(mx->keep, s, m * sizeof *s, &found);
+        if (!e) return fail(g, "out of memory");
+        if (found) {
+            if (start < e->val) e->val = (uint32_t)start;
+            return;
+        }
+        e->val = (uint32_t)start;
     }
     emit(g, s, m);
 }
@@ -422,12 +577,12 @@ static void splice(struct gen *g, struct mixes *mx, const uint32_t *s, size_t m,
                    const uint32_t *r, size_t k)
 {
     uint32_t t[WORK_MAX];
-    if (m - w + k > WORK_MAX) return;
+    if (m - w + k > WORK_MAX || (mx && i + w <= mx->limit)) return;
     memcpy(t, s, i * sizeof *s);
     if (k) memcpy(t + i, r, k * sizeof *r); /* r is NULL for a deletion */
     memcpy(t + i + k, s + i + w, (m - i - w) * sizeof *s);
     if (mx)
-        mixed(g, mx, t, m - w + k);
+        mixed(g, mx, t, m - w + k, i);
     else
         emit(g, t, m - w + k);
 }
@@ -500,7 +655,7 @@ static void mix_debian(struct gen *g, struct mixes *mx, const uint32_t *s, size_
         const struct ctl_glyph *gl = g->debian.t + g->debian.first[c];
         for (size_t x = 0; x < k; x++)
             for (size_t y = x; y < k; y++) {
-                if (pos[x] == 0 && pos[y] == m - 1) continue;
+                if ((pos[x] == 0 && pos[y] == m - 1) || pos[y] + 1 <= mx->limit) continue;
                 for (size_t e = 0; e < g->debian.count[c]; e++) {
                     if (gl[e].key[1]) continue;
                     size_t gn = glyph_len(gl[e].glyph), len = 0;
@@ -513,14 +668,26 @@ static void mix_debian(struct gen *g, struct mixes *mx, const uint32_t *s, size_
                             t[len++] = s[j];
                         }
                     }
-                    mixed(g, mx, t, len);
+                    mixed(g, mx, t, len, pos[x]);
                 }
             }
     }
 }
 
+/* Whether Debian's table has glyph for the character c. */
+static int debian_has(const struct gen *g, uint32_t c, const uint32_t glyph[2])
+{
+    const struct ctl_glyph *gl = g->debian.t + g->debian.first[c];
+    for (size_t e = 0; e < g->debian.count[c]; e++)
+        if (!gl[e].key[1] && gl[e].glyph[0] == glyph[0] && gl[e].glyph[1] == glyph[1]) return 1;
+    return 0;
+}
+
 /* 20250130's mix: one character replaced by one of its glyphs; a doubled character replaced
- * together; a two-character key ("rn", "cl") replaced as one. */
+ * together; a two-character key ("rn", "cl") replaced as one. In the second pass, on a string
+ * that Debian's algorithm mixed too, the first two are skipped when Debian's table has the
+ * glyph: Debian's mix replaced that one occurrence, or those two, already (but never the whole
+ * string). */
 static void mix_upstream(struct gen *g, struct mixes *mx, const uint32_t *s, size_t m)
 {
     const struct glyphs *tables[] = {&g->ascii, &g->idn};
@@ -536,8 +703,10 @@ static void mix_upstream(struct gen *g, struct mixes *mx, const uint32_t *s, siz
                     if (gl[e].key[1] == next) splice(g, mx, s, m, i, 2, gl[e].glyph, gn);
                     continue;
                 }
-                splice(g, mx, s, m, i, 1, gl[e].glyph, gn);
-                if (next == c) {
+                int made = mx && mx->debian_made && c < 128 && g->debian.count[c] &&
+                           debian_has(g, c, gl[e].glyph);
+                if (!(made && m > 1)) splice(g, mx, s, m, i, 1, gl[e].glyph, gn);
+                if (next == c && !(made && m > 2)) {
                     uint32_t r[4] = {gl[e].glyph[0], gl[e].glyph[1]};
                     memcpy(r + gn, gl[e].glyph, gn * sizeof *r);
                     splice(g, mx, s, m, i, 2, r, 2 * gn);
@@ -553,17 +722,20 @@ static void homoglyph(struct gen *g)
     void (*mix[])(struct gen *, struct mixes *, const uint32_t *, size_t) = {mix_debian,
                                                                              mix_upstream};
     for (size_t v = 0; v < 2 && !g->failed; v++) {
-        struct strset first = {0};
-        struct mixes one = {&first}, two = {NULL};
+        struct strset *first = &g->mem->first[v];
+        struct mixes one = {first, 0, 0};
+        set_reset(first);
         mix[v](g, &one, g->label, g->n);
-        for (size_t j = 0; j < first.cap && !g->failed; j++) {
-            if (!first.slot[j].len) continue;
+        /* In the order made, so that the rows' order does not depend on the set's size. */
+        ptrdiff_t off;
+        for (size_t pos = 0, len; !g->failed && (off = set_next(first, &pos, &len)) >= 0;) {
             uint32_t t[WORK_MAX];
-            size_t m = first.slot[j].len / sizeof *t;
-            memcpy(t, first.keys + first.slot[j].off, first.slot[j].len);
+            size_t m = len / sizeof *t;
+            memcpy(t, first->keys + off, len);
+            struct mixes two = {NULL, set_get(first, t, len)->val, 0};
+            if (v == 1) two.debian_made = set_get(&g->mem->first[0], t, len) != NULL;
             mix[v](g, &two, t, m);
         }
-        set_free(&first);
     }
 }
 
@@ -750,6 +922,19 @@ static void idn_table(struct glyphs *gs, const char *suffix)
     glyphs_index(gs, glyphs_unicode, sizeof glyphs_unicode / sizeof *glyphs_unicode);
 }
 
+/* The Unicode form of the A-label name a[n] ("" or ending with a dot, or a suffix) into out. */
+static void to_unicode(char out[4 * CTL_HOST_MAX + 1], const char *a, size_t n)
+{
+    char *u = NULL, buf[CTL_HOST_MAX + 1];
+    memcpy(buf, a, n);
+    buf[n] = 0;
+    if (n && idn2_to_unicode_8z8z(buf, &u, 0) == IDN2_OK && strlen(u) <= 4 * CTL_HOST_MAX)
+        strcpy(out, u);
+    else
+        strcpy(out, buf); /* the labels were checked: only "" comes here */
+    free(u);
+}
+
 /* Decodes the label to code points and checks that it is a valid IDNA2008 label as given. */
 static int load_label(struct gen *g, const char *label, size_t n)
 {
@@ -770,14 +955,27 @@ static int load_label(struct gen *g, const char *label, size_t n)
     memcpy(g->label, cp, (size_t)k * sizeof *cp);
     g->n = (size_t)k;
     char back[LABEL_MAX + 1];
-    return encode_label(g, g->label, g->n, back) == (int)n && memcmp(back, a, n) == 0 ? 0 : -1;
+    int exact = 1;
+    return encode_label(g, g->label, g->n, back, &exact) == (int)n && memcmp(back, a, n) == 0 ? 0
+                                                                                              : -1;
 }
 
 int ctl_typosquat(const struct ctl_squat_args *args, struct ctl_squats *out, char *err,
                   size_t errsz)
 {
-    memset(out, 0, sizeof *out);
-    struct gen g = {.a = args, .out = out, .err = err, .errsz = errsz, .budget = CTL_SQUAT_TRIES};
+    out->n = 0;
+    if (!out->mem && !(out->mem = calloc(1, sizeof *out->mem))) {
+        snprintf(err, errsz, "out of memory");
+        return -1;
+    }
+    struct gen g = {.a = args,
+                    .mem = out->mem,
+                    .out = out,
+                    .err = err,
+                    .errsz = errsz,
+                    .budget = CTL_SQUAT_TRIES};
+    set_reset(&g.mem->unicode);
+    g.mem->tlen = 0;
     const char *host = args->host;
     size_t len = strlen(host);
     if (args->reg >= args->suffix || args->suffix >= len || host[args->suffix - 1] != '.') {
@@ -799,7 +997,8 @@ int ctl_typosquat(const struct ctl_squat_args *args, struct ctl_squats *out, cha
         uint32_t cp[4 * LABEL_MAX];
         ptrdiff_t k = wn <= 4 * LABEL_MAX ? ctl_utf8_decode((const unsigned char *)w, wn, cp) : -1;
         char a[LABEL_MAX + 1];
-        if (k <= 0 || k > LABEL_MAX || encode_label(&g, cp, (size_t)k, a) < 0) {
+        int exact = 1;
+        if (k <= 0 || k > LABEL_MAX || encode_label(&g, cp, (size_t)k, a, &exact) < 0) {
             snprintf(err, errsz, "dictionary word '%.40s' is not a valid label", w);
             return -1;
         }
@@ -816,9 +1015,18 @@ int ctl_typosquat(const struct ctl_squat_args *args, struct ctl_squats *out, cha
     glyphs_index(&g.debian, glyphs_debian, sizeof glyphs_debian / sizeof *glyphs_debian);
     glyphs_index(&g.ascii, glyphs_ascii, sizeof glyphs_ascii / sizeof *glyphs_ascii);
     idn_table(&g.idn, g.suffix);
+    memcpy(g.mem->label, g.label, g.n * sizeof *g.label);
+    g.mem->n = g.n;
+    to_unicode(g.mem->prefix, g.prefix, g.np);
+    to_unicode(g.mem->suffix, g.suffix, strlen(g.suffix));
 
+    /* The domain's own form: it is never a row. */
+    char own[4 * LABEL_MAX + 1];
+    size_t k = 0;
+    for (size_t i = 0; i < g.n; i++)
+        k += (size_t)ctl_utf8_encode(g.label[i], (unsigned char *)own + k);
     int found;
-    struct slot *e = set_find(&g.names, host, len, &found);
+    struct slot *e = set_find(&g.mem->unicode, own, k, &found);
     if (e) e->val = ORIGINAL;
     uint32_t mask = args->fuzzers ? args->fuzzers : (UINT32_C(1) << CTL_FZ_COUNT) - 1;
     for (int f = 0; f < CTL_FZ_COUNT && e && !g.failed; f++) {
@@ -826,20 +1034,54 @@ int ctl_typosquat(const struct ctl_squat_args *args, struct ctl_squats *out, cha
         g.fuzzer = (enum ctl_fuzzer)f;
         fuzzers[f](&g);
     }
-    set_free(&g.unicode);
     if (!e) fail(&g, "out of memory");
-    out->text = g.names.keys; /* the names' keys are the output's text */
-    free(g.names.slot);
-    if (g.failed) {
-        ctl_squats_free(out);
-        return -1;
+    out->text = g.mem->text;
+    if (g.failed) out->n = 0;
+    return g.failed ? -1 : 0;
+}
+
+uint32_t ctl_squat_distance(struct ctl_squats *s, size_t i)
+{
+    struct ctl_squat *r = &s->v[i];
+    if (r->distance == LAZY) {
+        const char *form = s->mem->unicode.keys + r->form;
+        uint32_t cp[WORK_MAX];
+        ptrdiff_t m = ctl_utf8_decode((const unsigned char *)form, strlen(form), cp);
+        int64_t d = ctl_edit_distance(CTL_OSA, cp, (size_t)m, s->mem->label, s->mem->n, -1);
+        if (d < 0) return LAZY; /* out of memory: tried again next time */
+        r->distance = (uint32_t)d;
     }
-    return 0;
+    return r->distance;
+}
+
+char *ctl_squat_unicode(const struct ctl_squats *s, size_t i)
+{
+    const struct ctl_squat_mem *mem = s->mem;
+    const char *form = mem->unicode.keys + s->v[i].form, *name = s->text + s->v[i].name;
+    if (form[0] == SPLIT) {
+        const char *err;
+        char *u = ctl_domain_to_unicode(name, strlen(name), &err);
+        return u ? u : strdup(name);
+    }
+    size_t np = strlen(mem->prefix), nf = strlen(form), ns = strlen(mem->suffix);
+    char *u = malloc(np + nf + 1 + ns + 1);
+    if (!u) return NULL;
+    memcpy(u, mem->prefix, np);
+    memcpy(u + np, form, nf);
+    u[np + nf] = '.';
+    memcpy(u + np + nf + 1, mem->suffix, ns + 1);
+    return u;
 }
 
 void ctl_squats_free(struct ctl_squats *s)
 {
+    if (s->mem) {
+        set_free(&s->mem->unicode);
+        set_free(&s->mem->first[0]);
+        set_free(&s->mem->first[1]);
+        free(s->mem->text);
+        free(s->mem);
+    }
     free(s->v);
-    free(s->text);
     memset(s, 0, sizeof *s);
 }

@@ -45,12 +45,15 @@ int ctl_fuzzers_parse(const char *list, uint32_t *mask, char *err, size_t errsz)
 struct ctl_squat {
     uint32_t name;     /* offset in text of the ASCII name */
     uint32_t fuzzers;  /* bit f set when fuzzer f makes the name */
-    uint32_t distance; /* damerau_levenshtein from the original label, in code points */
+    uint32_t form;     /* private: where ctl_squat_unicode finds the Unicode form */
+    uint32_t distance; /* private: read it with ctl_squat_distance */
 };
+struct ctl_squat_mem;
 struct ctl_squats {
     struct ctl_squat *v;
     size_t n;
-    char *text; /* NUL-terminated names */
+    char *text;                /* NUL-terminated names */
+    struct ctl_squat_mem *mem; /* memory kept for the next call */
 };
 
 /* The most names one call makes, and the most candidates it looks at (valid or not, counting
@@ -70,11 +73,20 @@ struct ctl_squat_args {
     size_t ntlds;
 };
 
-/* Makes the look-alikes of args->host into out (free with ctl_squats_free). Returns 0, or -1
- * with a message in err (a label that is not IDNA2008, too many names, out of memory). */
+/* Makes the look-alikes of args->host into out, which starts zeroed and may be passed again:
+ * each call replaces the names and reuses the memory (free it with ctl_squats_free). Returns 0,
+ * or -1 with no names and a message in err (a label that is not IDNA2008, too many names, out
+ * of memory). */
 int ctl_typosquat(const struct ctl_squat_args *args, struct ctl_squats *out, char *err,
                   size_t errsz);
 void ctl_squats_free(struct ctl_squats *s);
+
+/* damerau_levenshtein between row i's fuzzed label (in Unicode, with any dots a fuzzer put in)
+ * and the original label, in code points; taken on first use, as most queries never ask. */
+uint32_t ctl_squat_distance(struct ctl_squats *s, size_t i);
+
+/* Row i's name in Unicode, as domain_to_unicode gives it, malloc'd; NULL when out of memory. */
+char *ctl_squat_unicode(const struct ctl_squats *s, size_t i);
 
 /* The typosquat_candidates table-valued function. */
 int typosquat_register(sqlite3 *db);

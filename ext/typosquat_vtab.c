@@ -20,7 +20,8 @@ static const char schema[] = "CREATE TABLE x(domain TEXT, unicode TEXT, fuzzer T
 struct squat_vtab {
     sqlite3_vtab base;
     sqlite3 *db;
-    sqlite3_stmt *split; /* registrable_domain and public_suffix, so ctlite_psl_load counts */
+    sqlite3_stmt *split;     /* registrable_domain and public_suffix, so ctlite_psl_load counts */
+    struct ctl_squats spare; /* a closed cursor's memory, for the next query's */
 };
 
 struct squat_cursor {
@@ -49,23 +50,27 @@ static int squat_disconnect(sqlite3_vtab *base)
 {
     struct squat_vtab *v = (struct squat_vtab *)base;
     sqlite3_finalize(v->split);
+    ctl_squats_free(&v->spare);
     sqlite3_free(v);
     return SQLITE_OK;
 }
 
 static int squat_open(sqlite3_vtab *base, sqlite3_vtab_cursor **out)
 {
-    (void)base;
+    struct squat_vtab *v = (struct squat_vtab *)base;
     struct squat_cursor *c = sqlite3_malloc(sizeof *c);
     if (!c) return SQLITE_NOMEM;
     memset(c, 0, sizeof *c);
+    c->rows = v->spare;
+    memset(&v->spare, 0, sizeof v->spare);
     *out = &c->base;
     return SQLITE_OK;
 }
 
+/* Forgets the rows but keeps their memory: a join calls xFilter once per outer row. */
 static void cursor_reset(struct squat_cursor *c)
 {
-    ctl_squats_free(&c->rows);
+    c->rows.n = 0;
     c->row = 0;
     for (int i = 0; i < NARGS; i++) {
         sqlite3_value_free(c->args[i]);
@@ -75,7 +80,13 @@ static void cursor_reset(struct squat_cursor *c)
 
 static int squat_close(sqlite3_vtab_cursor *cur)
 {
-    cursor_reset((struct squat_cursor *)cur);
+    struct squat_cursor *c = (struct squat_cursor *)cur;
+    struct squat_vtab *v = (struct squat_vtab *)cur->pVtab;
+    cursor_reset(c);
+    if (!v->spare.mem)
+        v->spare = c->rows;
+    else
+        ctl_squats_free(&c->rows);
     sqlite3_free(cur);
     return SQLITE_OK;
 }
@@ -329,13 +340,10 @@ static int squat_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)
     case COL_DOMAIN:
         sqlite3_result_text(ctx, name, -1, SQLITE_STATIC);
         break;
-    case COL_UNICODE: { /* decoded on demand: most queries never ask */
-        const char *err;
-        char *u = ctl_domain_to_unicode(name, strlen(name), &err);
-        if (u)
-            sqlite3_result_text(ctx, u, -1, free);
-        else
-            sqlite3_result_text(ctx, name, -1, SQLITE_STATIC);
+    case COL_UNICODE: {
+        char *u = ctl_squat_unicode(&c->rows, c->row);
+        if (!u) return SQLITE_NOMEM;
+        sqlite3_result_text(ctx, u, -1, free);
         break;
     }
     case COL_FUZZER:
@@ -346,7 +354,7 @@ static int squat_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)
         result_fuzzers(ctx, r->fuzzers);
         break;
     case COL_DISTANCE:
-        sqlite3_result_int64(ctx, r->distance);
+        sqlite3_result_int64(ctx, ctl_squat_distance(&c->rows, c->row));
         break;
     default:
         if (c->args[col - COL_ARGS]) sqlite3_result_value(ctx, c->args[col - COL_ARGS]);

@@ -36,9 +36,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                .nwords = 2,
                                .tlds = tlds,
                                .ntlds = 2};
-    struct ctl_squats s;
+    struct ctl_squats s = {0};
     if (ctl_typosquat(&a, &s, err, sizeof err) < 0) {
-        if (!err[0]) __builtin_trap();
+        if (!err[0] || s.n) __builtin_trap();
+        ctl_squats_free(&s);
         return 0;
     }
     for (size_t i = 0; i < s.n; i++) {
@@ -47,6 +48,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         char canon[CTL_HOST_MAX + 1];
         if (ctl_host_canon(name, n, canon) != (int)n || strcmp(canon, name) != 0) __builtin_trap();
         if (strcmp(name, host) == 0 || !s.v[i].fuzzers || strchr(name, '_')) __builtin_trap();
+        const char *e;
+        char *u = ctl_squat_unicode(&s, i), *want = ctl_domain_to_unicode(name, n, &e);
+        /* want is NULL where UTS #46 refuses a name that IDNA2008 allows */
+        if (!u || (want && strcmp(u, want) != 0)) __builtin_trap();
+        free(u);
+        free(want);
+        if (ctl_squat_distance(&s, i) > 2 * CTL_HOST_MAX) __builtin_trap();
         for (const char *l = name; l; l = strchr(l, '.') ? strchr(l, '.') + 1 : NULL)
             if (l[0] == '-' ||
                 (strlen(l) >= 4 && l[2] == '-' && l[3] == '-' && strncmp(l, "xn--", 4) != 0))

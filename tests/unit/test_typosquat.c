@@ -11,6 +11,7 @@
 #include <cmocka.h>
 #include <idn2.h>
 
+#include "distance.h"
 #include "domain.h"
 #include "typosquat.h"
 
@@ -44,33 +45,66 @@ static int generate(const char *name, uint32_t fuzzers, struct ctl_squats *out, 
     return ctl_typosquat(&a, out, err, 256);
 }
 
-/* Every A-label is what libidn2 makes of its own decoding, so the fast encoder is exact. */
+/* The distance of a row whose name keeps the domain's subdomain and suffix, from its Unicode
+ * form: the part between them against the original label. -1 for other names. */
+static int64_t distance_of(const char *unicode, const char *domain_u, size_t reg, size_t suffix)
+{
+    size_t n = strlen(unicode), nd = strlen(domain_u), ns = nd - suffix;
+    if (n <= reg + ns + 1 || memcmp(unicode, domain_u, reg) != 0 ||
+        strcmp(unicode + n - ns, domain_u + suffix) != 0 || unicode[n - ns - 1] != '.')
+        return -1;
+    return ctl_edit_distance_utf8(CTL_OSA, unicode + reg, n - ns - 1 - reg, domain_u + reg,
+                                  suffix - 1 - reg, -1);
+}
+
+/* Every A-label is what libidn2 makes of its own decoding, so the fast encoder is exact; the
+ * Unicode forms and distances the rows keep agree with libidn2's decoding of the names. */
 static void alabels_match_libidn2(void **state)
 {
     (void)state;
-    const char *domains[] = {"example.com",  "bücher.de",     "xn--80ak6aa92e.com",
-                             "münchen.info", "παράδειγμα.gr", "sub.éxample.co.uk"};
+    const char *domains[] = {"example.com",         "bücher.de",     "xn--80ak6aa92e.com",
+                             "münchen.info",        "παράδειγμα.gr", "sub.éxample.co.uk",
+                             "xn--d1acufc.xn--p1ai"};
     size_t checked = 0;
     for (size_t d = 0; d < sizeof domains / sizeof *domains; d++) {
-        struct ctl_squats s;
+        struct ctl_squats s = {0};
         char err[256];
+        const char *e;
         assert_int_equal(generate(domains[d], 0, &s, err), 0);
         assert_true(s.n > 50);
+        /* The domain in Unicode, with the offsets of its label and suffix there. */
+        char *domain_u = ctl_domain_to_unicode(domains[d], strlen(domains[d]), &e);
+        char host[CTL_HOST_MAX + 1];
+        ctl_host_canon(domain_u, strlen(domain_u), host);
+        int suffix, reg = ctl_psl_split(psl, host, 0, &suffix);
+        char *pre = reg ? ctl_domain_to_unicode(host, (size_t)reg, &e) : strdup("");
+        char *suf = ctl_domain_to_unicode(host + suffix, strlen(host + suffix), &e);
+        size_t reg_u = strlen(pre), suffix_u = strlen(domain_u) - strlen(suf);
         for (size_t i = 0; i < s.n; i++) {
             const char *name = s.text + s.v[i].name;
             char canon[CTL_HOST_MAX + 1];
             assert_int_equal(ctl_host_canon(name, strlen(name), canon), (int)strlen(name));
             assert_true(s.v[i].fuzzers != 0);
-            if (!strstr(name, "xn--")) continue;
-            char *u = NULL, *a = NULL;
-            assert_int_equal(idn2_to_unicode_8z8z(name, &u, 0), IDN2_OK);
-            assert_int_equal(idn2_to_ascii_8z(u, &a, IDN2_NFC_INPUT | IDN2_NO_TR46), IDN2_OK);
-            assert_string_equal(a, name);
+            char *u = ctl_squat_unicode(&s, i),
+                 *want = ctl_domain_to_unicode(name, strlen(name), &e);
+            assert_string_equal(u, want);
+            int64_t dist = distance_of(u, domain_u, reg_u, suffix_u);
+            if (dist >= 0) assert_int_equal(ctl_squat_distance(&s, i), dist);
             free(u);
+            free(want);
+            if (!strstr(name, "xn--")) continue;
+            char *dec = NULL, *a = NULL;
+            assert_int_equal(idn2_to_unicode_8z8z(name, &dec, 0), IDN2_OK);
+            assert_int_equal(idn2_to_ascii_8z(dec, &a, IDN2_NFC_INPUT | IDN2_NO_TR46), IDN2_OK);
+            assert_string_equal(a, name);
+            free(dec);
             free(a);
             checked++;
         }
         ctl_squats_free(&s);
+        free(domain_u);
+        free(pre);
+        free(suf);
     }
     assert_true(checked > 5000);
 }
@@ -83,7 +117,7 @@ static int strcmp_ptr(const void *a, const void *b)
 static void names_are_unique(void **state)
 {
     (void)state;
-    struct ctl_squats s;
+    struct ctl_squats s = {0};
     char err[256];
     assert_int_equal(generate("bankofamerica.com", 0, &s, err), 0);
     assert_true(s.n > 13383); /* dnstwist's Debian release makes 13,383 */
@@ -116,13 +150,35 @@ static void fuzzer_names(void **state)
 static void bad_labels(void **state)
 {
     (void)state;
-    struct ctl_squats s;
+    struct ctl_squats s = {0};
     char err[256];
     assert_int_equal(generate("foo_bar.com", 0, &s, err), -1);
     assert_string_equal(err, "'foo_bar' is not a valid IDNA2008 label");
     assert_int_equal(generate("xn--zz.com", 0, &s, err), -1);
     assert_int_equal(generate("a_b.example.com", 0, &s, err), -1);
     assert_string_equal(err, "'a_b' is not a valid IDNA2008 label");
+    ctl_squats_free(&s);
+}
+
+/* A struct passed again gives what a fresh one gives, after a refusal too. */
+static void reuse(void **state)
+{
+    (void)state;
+    struct ctl_squats fresh = {0}, s = {0};
+    char err[256];
+    assert_int_equal(generate("bankofamerica.com", 0, &s, err), 0);
+    assert_int_equal(generate("foo_bar.com", 0, &s, err), -1);
+    assert_int_equal(s.n, 0);
+    assert_int_equal(generate("paypal.co.uk", 0, &s, err), 0);
+    assert_int_equal(generate("paypal.co.uk", 0, &fresh, err), 0);
+    assert_int_equal(s.n, fresh.n);
+    for (size_t i = 0; i < s.n; i++) {
+        assert_string_equal(s.text + s.v[i].name, fresh.text + fresh.v[i].name);
+        assert_int_equal(s.v[i].fuzzers, fresh.v[i].fuzzers);
+        assert_int_equal(ctl_squat_distance(&s, i), ctl_squat_distance(&fresh, i));
+    }
+    ctl_squats_free(&s);
+    ctl_squats_free(&fresh);
 }
 
 int main(void)
@@ -132,6 +188,7 @@ int main(void)
         cmocka_unit_test(names_are_unique),
         cmocka_unit_test(fuzzer_names),
         cmocka_unit_test(bad_labels),
+        cmocka_unit_test(reuse),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
