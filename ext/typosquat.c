@@ -199,7 +199,9 @@ struct ctl_squat_mem {
     uint32_t label[LABEL_MAX]; /* the fuzzed label, for the distances */
     size_t n;
     char prefix[4 * CTL_HOST_MAX + 1], suffix[4 * CTL_HOST_MAX + 1]; /* in Unicode */
-    uint8_t simple[SIMPLE_MAX]; /* code points known to be simple (see cp_simple), 1, or not, 2 */
+    uint32_t *byname; /* rows by name (row + 1, 0 for none), made by the first ctl_squat_find */
+    size_t byname_cap, byname_n; /* its size, and the rows it holds */
+    uint8_t simple[SIMPLE_MAX];  /* code points known to be simple (see cp_simple), 1, or not, 2 */
 };
 
 /* ---- Glyph tables, indexed by key ---- */
@@ -976,6 +978,7 @@ int ctl_typosquat(const struct ctl_squat_args *args, struct ctl_squats *out, cha
                     .budget = CTL_SQUAT_TRIES};
     set_reset(&g.mem->unicode);
     g.mem->tlen = 0;
+    g.mem->byname_n = 0;
     const char *host = args->host;
     size_t len = strlen(host);
     if (args->reg >= args->suffix || args->suffix >= len || host[args->suffix - 1] != '.') {
@@ -1040,6 +1043,35 @@ int ctl_typosquat(const struct ctl_squat_args *args, struct ctl_squats *out, cha
     return g.failed ? -1 : 0;
 }
 
+ptrdiff_t ctl_squat_find(struct ctl_squats *s, const char *name, size_t n)
+{
+    struct ctl_squat_mem *mem = s->mem;
+    if (!mem || !s->n) return -1;
+    if (mem->byname_n != s->n) {
+        size_t cap = 64;
+        while (cap < 2 * s->n) cap *= 2;
+        if (cap != mem->byname_cap) {
+            uint32_t *t = realloc(mem->byname, cap * sizeof *t);
+            if (!t) return -2;
+            mem->byname = t, mem->byname_cap = cap;
+        }
+        memset(mem->byname, 0, cap * sizeof *mem->byname);
+        for (size_t i = 0; i < s->n; i++) {
+            const char *r = s->text + s->v[i].name;
+            size_t j = hash_bytes(r, strlen(r)) & (cap - 1);
+            while (mem->byname[j]) j = (j + 1) & (cap - 1);
+            mem->byname[j] = (uint32_t)i + 1;
+        }
+        mem->byname_n = s->n;
+    }
+    size_t cap = mem->byname_cap;
+    for (size_t j = hash_bytes(name, n) & (cap - 1); mem->byname[j]; j = (j + 1) & (cap - 1)) {
+        const char *r = s->text + s->v[mem->byname[j] - 1].name;
+        if (strlen(r) == n && memcmp(r, name, n) == 0) return (ptrdiff_t)mem->byname[j] - 1;
+    }
+    return -1;
+}
+
 uint32_t ctl_squat_distance(struct ctl_squats *s, size_t i)
 {
     struct ctl_squat *r = &s->v[i];
@@ -1080,6 +1112,7 @@ void ctl_squats_free(struct ctl_squats *s)
         set_free(&s->mem->first[0]);
         set_free(&s->mem->first[1]);
         free(s->mem->text);
+        free(s->mem->byname);
         free(s->mem);
     }
     free(s->v);

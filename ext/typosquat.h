@@ -81,6 +81,10 @@ int ctl_typosquat(const struct ctl_squat_args *args, struct ctl_squats *out, cha
                   size_t errsz);
 void ctl_squats_free(struct ctl_squats *s);
 
+/* The row whose name is name[n] (bytes, exactly), or -1; -2 when out of memory. The first
+ * call after a generation indexes the names. */
+ptrdiff_t ctl_squat_find(struct ctl_squats *s, const char *name, size_t n);
+
 /* damerau_levenshtein between row i's fuzzed label (in Unicode, with any dots a fuzzer put in)
  * and the original label, in code points; taken on first use, as most queries never ask. */
 uint32_t ctl_squat_distance(struct ctl_squats *s, size_t i);

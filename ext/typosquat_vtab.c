@@ -11,7 +11,8 @@
 SQLITE_EXTENSION_INIT3
 
 enum { COL_DOMAIN, COL_UNICODE, COL_FUZZER, COL_FUZZERS, COL_DISTANCE, COL_ARGS };
-#define NARGS 4 /* input, selected, dictionary, tlds */
+#define NARGS 4              /* input, selected, dictionary, tlds */
+#define BY_NAME (1 << NARGS) /* idxNum: an equality on domain comes after the arguments */
 
 static const char schema[] = "CREATE TABLE x(domain TEXT, unicode TEXT, fuzzer TEXT, "
                              "fuzzers TEXT, distance INTEGER, input HIDDEN, selected HIDDEN, "
@@ -24,11 +25,26 @@ struct squat_vtab {
     struct ctl_squats spare; /* a closed cursor's memory, for the next query's */
 };
 
+/* One call's arguments and the rows they make. */
+struct made {
+    sqlite3_value *args[NARGS];
+    struct ctl_squats rows;
+    uint64_t used; /* the cursor's clock when last used */
+    int ok;        /* rows holds what args make */
+};
+
+/* A join calls xFilter once per outer row, and the planner may put the table of names
+ * outside the table of brands, so that the arguments cycle through the brands: a cursor keeps
+ * the last KEEP generations, while they hold fewer than KEEP_ROWS rows. */
+#define KEEP 32
+#define KEEP_ROWS 1000000
+
 struct squat_cursor {
     sqlite3_vtab_cursor base;
-    struct ctl_squats rows;
-    size_t row;
-    sqlite3_value *args[NARGS];
+    struct made made[KEEP];
+    struct made *cur; /* the rows being returned */
+    size_t row, end;  /* from row to end */
+    uint64_t clock;
 };
 
 static int squat_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
@@ -61,20 +77,21 @@ static int squat_open(sqlite3_vtab *base, sqlite3_vtab_cursor **out)
     struct squat_cursor *c = sqlite3_malloc(sizeof *c);
     if (!c) return SQLITE_NOMEM;
     memset(c, 0, sizeof *c);
-    c->rows = v->spare;
+    c->made[0].rows = v->spare;
     memset(&v->spare, 0, sizeof v->spare);
+    c->cur = &c->made[0];
     *out = &c->base;
     return SQLITE_OK;
 }
 
-/* Forgets the rows but keeps their memory: a join calls xFilter once per outer row. */
-static void cursor_reset(struct squat_cursor *c)
+/* Forgets a generation but keeps its memory for the next. */
+static void made_reset(struct made *m)
 {
-    c->rows.n = 0;
-    c->row = 0;
+    m->rows.n = 0;
+    m->ok = 0;
     for (int i = 0; i < NARGS; i++) {
-        sqlite3_value_free(c->args[i]);
-        c->args[i] = NULL;
+        sqlite3_value_free(m->args[i]);
+        m->args[i] = NULL;
     }
 }
 
@@ -82,21 +99,28 @@ static int squat_close(sqlite3_vtab_cursor *cur)
 {
     struct squat_cursor *c = (struct squat_cursor *)cur;
     struct squat_vtab *v = (struct squat_vtab *)cur->pVtab;
-    cursor_reset(c);
-    if (!v->spare.mem)
-        v->spare = c->rows;
-    else
-        ctl_squats_free(&c->rows);
+    for (int i = 0; i < KEEP; i++) {
+        made_reset(&c->made[i]);
+        if (!v->spare.mem)
+            v->spare = c->made[i].rows;
+        else
+            ctl_squats_free(&c->made[i].rows);
+    }
     sqlite3_free(cur);
     return SQLITE_OK;
 }
 
-/* idxNum has bit i set when argument i is given; they arrive in argv in that order. */
+/* idxNum has bit i set when argument i is given; they arrive in argv in that order. BY_NAME
+ * is set when a binary equality on domain comes last: the rows are then looked up by name, so
+ * that joining the candidates against a table of names costs one lookup per name. */
 static int squat_best_index(sqlite3_vtab *base, sqlite3_index_info *info)
 {
-    int given = 0, unusable = 0, slot[NARGS];
+    int given = 0, unusable = 0, slot[NARGS], by_name = -1;
     for (int i = 0; i < info->nConstraint; i++) {
         const struct sqlite3_index_constraint *k = &info->aConstraint[i];
+        if (k->iColumn == COL_DOMAIN && k->usable && k->op == SQLITE_INDEX_CONSTRAINT_EQ &&
+            sqlite3_stricmp(sqlite3_vtab_collation(info, i), "BINARY") == 0)
+            by_name = i;
         int arg = k->iColumn - COL_ARGS;
         if (arg < 0 || arg >= NARGS) continue;
         if (!k->usable) {
@@ -115,7 +139,8 @@ static int squat_best_index(sqlite3_vtab *base, sqlite3_index_info *info)
         info->estimatedCost = 1e300;
         return SQLITE_OK;
     }
-    for (int arg = 0, n = 0; arg < NARGS; arg++) {
+    int n = 0;
+    for (int arg = 0; arg < NARGS; arg++) {
         if (!(given & (1 << arg))) continue;
         info->aConstraintUsage[slot[arg]].argvIndex = ++n;
         info->aConstraintUsage[slot[arg]].omit = 1;
@@ -123,6 +148,12 @@ static int squat_best_index(sqlite3_vtab *base, sqlite3_index_info *info)
     info->idxNum = given;
     info->estimatedCost = 1000;
     info->estimatedRows = 2000;
+    if (by_name >= 0) { /* SQLite checks the equality again: only text values are looked up */
+        info->aConstraintUsage[by_name].argvIndex = ++n;
+        info->idxNum |= BY_NAME;
+        info->estimatedCost = 10;
+        info->estimatedRows = 1;
+    }
     return SQLITE_OK;
 }
 
@@ -261,20 +292,13 @@ static int split_input(struct squat_vtab *v, sqlite3_value *arg, char host[CTL_H
     return rc;
 }
 
-static int squat_filter(sqlite3_vtab_cursor *cur, int idx, const char *idxstr, int argc,
-                        sqlite3_value **argv)
+/* Makes the rows of the arguments given (NULL for those not given) into c. */
+static int generate(struct made *c, struct squat_vtab *v, sqlite3_value **given)
 {
-    (void)idxstr;
-    struct squat_cursor *c = (struct squat_cursor *)cur;
-    struct squat_vtab *v = (struct squat_vtab *)cur->pVtab;
-    cursor_reset(c);
-    if (!(idx & 1)) return vtab_error(&v->base, "missing the domain argument");
-    for (int arg = 0, k = 0; arg < NARGS && k < argc; arg++)
-        if (idx & (1 << arg)) {
-            c->args[arg] = sqlite3_value_dup(argv[k++]);
-            if (!c->args[arg]) return SQLITE_NOMEM;
-        }
-    if (sqlite3_value_type(c->args[0]) == SQLITE_NULL) return SQLITE_OK; /* no rows */
+    made_reset(c);
+    for (int arg = 0; arg < NARGS; arg++)
+        if (given[arg] && !(c->args[arg] = sqlite3_value_dup(given[arg]))) return SQLITE_NOMEM;
+    if (sqlite3_value_type(c->args[0]) == SQLITE_NULL) return c->ok = 1, SQLITE_OK; /* no rows */
 
     struct ctl_squat_args a = {0};
     char host[CTL_HOST_MAX + 1], err[256];
@@ -302,7 +326,72 @@ static int squat_filter(sqlite3_vtab_cursor *cur, int idx, const char *idxstr, i
     }
     list_free(&words);
     list_free(&tlds);
+    c->ok = rc == SQLITE_OK;
     return rc;
+}
+
+/* Whether two argument values are the same (NULL is the same as NULL, and as no value). */
+static int same_value(sqlite3_value *a, sqlite3_value *b)
+{
+    int ta = a ? sqlite3_value_type(a) : SQLITE_NULL, tb = b ? sqlite3_value_type(b) : SQLITE_NULL;
+    if (ta != tb) return 0;
+    switch (ta) {
+    case SQLITE_NULL:
+        return 1;
+    case SQLITE_INTEGER:
+        return sqlite3_value_int64(a) == sqlite3_value_int64(b);
+    case SQLITE_FLOAT:
+        return sqlite3_value_double(a) == sqlite3_value_double(b);
+    default: {
+        const void *pa = sqlite3_value_blob(a), *pb = sqlite3_value_blob(b);
+        int n = sqlite3_value_bytes(a);
+        return n == sqlite3_value_bytes(b) && (n == 0 || memcmp(pa, pb, (size_t)n) == 0);
+    }
+    }
+}
+
+static int squat_filter(sqlite3_vtab_cursor *cur, int idx, const char *idxstr, int argc,
+                        sqlite3_value **argv)
+{
+    (void)idxstr;
+    struct squat_cursor *c = (struct squat_cursor *)cur;
+    struct squat_vtab *v = (struct squat_vtab *)cur->pVtab;
+    if (!(idx & 1)) return vtab_error(&v->base, "missing the domain argument");
+    sqlite3_value *given[NARGS] = {0}, *name = idx & BY_NAME ? argv[argc - 1] : NULL;
+    for (int arg = 0, k = 0; arg < NARGS && k < argc; arg++)
+        if (idx & (1 << arg)) given[arg] = argv[k++];
+    /* The generation of these arguments if kept; else the least recently used one's memory,
+     * once those over the row budget are freed. */
+    struct made *m = NULL, *lru = &c->made[0];
+    size_t kept = 0;
+    for (int i = 0; i < KEEP && !m; i++) {
+        struct made *e = &c->made[i];
+        int same = e->ok;
+        for (int arg = 0; arg < NARGS && same; arg++) same = same_value(given[arg], e->args[arg]);
+        if (same) m = e;
+        if (e->used < lru->used) lru = e;
+        kept += e->rows.n;
+    }
+    int rc = SQLITE_OK;
+    if (!m) {
+        for (int i = 0; i < KEEP && kept > KEEP_ROWS; i++)
+            if (&c->made[i] != lru && c->made[i].ok) {
+                kept -= c->made[i].rows.n;
+                made_reset(&c->made[i]);
+                ctl_squats_free(&c->made[i].rows);
+            }
+        rc = generate(m = lru, v, given);
+    }
+    m->used = ++c->clock;
+    c->cur = m;
+    c->row = 0, c->end = m->rows.n;
+    if (rc != SQLITE_OK || !name || sqlite3_value_type(name) != SQLITE_TEXT) return rc;
+    ptrdiff_t r = ctl_squat_find(&m->rows, (const char *)sqlite3_value_text(name),
+                                 (size_t)sqlite3_value_bytes(name));
+    if (r == -2) return SQLITE_NOMEM;
+    c->row = r < 0 ? 0 : (size_t)r;
+    c->end = r < 0 ? 0 : (size_t)r + 1;
+    return SQLITE_OK;
 }
 
 static int squat_next(sqlite3_vtab_cursor *cur)
@@ -314,7 +403,7 @@ static int squat_next(sqlite3_vtab_cursor *cur)
 static int squat_eof(sqlite3_vtab_cursor *cur)
 {
     struct squat_cursor *c = (struct squat_cursor *)cur;
-    return c->row >= c->rows.n;
+    return c->row >= c->end;
 }
 
 static void result_fuzzers(sqlite3_context *ctx, uint32_t mask)
@@ -334,14 +423,15 @@ static void result_fuzzers(sqlite3_context *ctx, uint32_t mask)
 static int squat_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)
 {
     struct squat_cursor *c = (struct squat_cursor *)cur;
-    const struct ctl_squat *r = &c->rows.v[c->row];
-    const char *name = c->rows.text + r->name;
+    struct made *m = c->cur;
+    const struct ctl_squat *r = &m->rows.v[c->row];
+    const char *name = m->rows.text + r->name;
     switch (col) {
     case COL_DOMAIN:
         sqlite3_result_text(ctx, name, -1, SQLITE_STATIC);
         break;
     case COL_UNICODE: {
-        char *u = ctl_squat_unicode(&c->rows, c->row);
+        char *u = ctl_squat_unicode(&m->rows, c->row);
         if (!u) return SQLITE_NOMEM;
         sqlite3_result_text(ctx, u, -1, free);
         break;
@@ -354,10 +444,10 @@ static int squat_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)
         result_fuzzers(ctx, r->fuzzers);
         break;
     case COL_DISTANCE:
-        sqlite3_result_int64(ctx, ctl_squat_distance(&c->rows, c->row));
+        sqlite3_result_int64(ctx, ctl_squat_distance(&m->rows, c->row));
         break;
     default:
-        if (c->args[col - COL_ARGS]) sqlite3_result_value(ctx, c->args[col - COL_ARGS]);
+        if (m->args[col - COL_ARGS]) sqlite3_result_value(ctx, m->args[col - COL_ARGS]);
     }
     return SQLITE_OK;
 }

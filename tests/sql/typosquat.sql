@@ -64,6 +64,33 @@ SELECT b.name, count(*) FROM brands b, typosquat_candidates(b.name) GROUP BY 1 O
 -- example.com|2065
 -- paypal.com|1866
 
+-- An equality on domain is a lookup by name, exact to the byte like '=' (any other collation
+-- or a value that is not text leaves it to SQLite).
+SELECT fuzzer, distance FROM typosquat_candidates('paypal.com') WHERE domain = 'paypa1.com';
+-- homoglyph|1
+SELECT count(*) FROM typosquat_candidates('paypal.com') WHERE domain = 'PAYPA1.com';
+-- 0
+SELECT domain FROM typosquat_candidates('paypal.com') WHERE domain = 'PAYPA1.com' COLLATE NOCASE;
+-- paypa1.com
+SELECT count(*) FROM typosquat_candidates('paypal.com') WHERE domain = 1 OR domain = x'00';
+-- 0
+
+-- Joined against names, whatever order the planner picks, each brand is generated once and
+-- each name looked up: the same rows as joining a materialized list of candidates.
+CREATE TEMP TABLE brands(name TEXT);
+INSERT INTO brands VALUES ('example.com'), ('paypal.com'), ('google.com');
+CREATE TEMP TABLE names(name TEXT);
+INSERT INTO names SELECT domain FROM typosquat_candidates('paypal.com') WHERE rowid % 7 = 0;
+INSERT INTO names SELECT domain FROM typosquat_candidates('google.com') WHERE rowid % 5 = 0;
+INSERT INTO names VALUES ('paypal.com'), ('example.org'), (NULL), (42);
+WITH c AS MATERIALIZED (SELECT b.name AS brand, t.domain FROM brands b, typosquat_candidates(b.name) t)
+SELECT (SELECT count(*) FROM names n, brands b JOIN typosquat_candidates(b.name) t
+        ON t.domain = n.name),
+       (SELECT count(*) FROM brands b, typosquat_candidates(b.name) t JOIN names n
+        ON n.name = t.domain),
+       (SELECT count(*) FROM names n JOIN c ON c.domain = n.name);
+-- 943|943|943
+
 -- Bad input: a clear error, or no rows for NULL.
 SELECT count(*) FROM typosquat_candidates(NULL);
 -- 0
