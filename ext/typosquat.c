@@ -427,9 +427,12 @@ static int add_row(struct gen *g, const char *name, size_t len, uint32_t form, u
     return 0;
 }
 
+/* The most bytes of a form: a name's UTF-8, or SPLIT and the name. */
+#define FORM_MAX (4 * CTL_HOST_MAX + 1)
+
 /* The form of a name that may not decode to the key it was made from: the Unicode of the part
  * between the domain's subdomain and suffix when it has them, else SPLIT and the name. */
-static size_t canonical_form(const struct gen *g, const char *name, size_t len, char *out)
+static size_t canonical_form(const struct gen *g, const char *name, size_t len, char out[FORM_MAX])
 {
     size_t ns = strlen(g->suffix);
     if (len > g->np + ns + 1 && memcmp(name, g->prefix, g->np) == 0 && name[len - ns - 1] == '.' &&
@@ -438,7 +441,7 @@ static size_t canonical_form(const struct gen *g, const char *name, size_t len, 
         size_t k = len - ns - 1 - g->np;
         memcpy(mid, name + g->np, k);
         mid[k] = 0;
-        if (idn2_to_unicode_8z8z(mid, &u, 0) == IDN2_OK) {
+        if (idn2_to_unicode_8z8z(mid, &u, 0) == IDN2_OK && strlen(u) <= FORM_MAX) {
             k = strlen(u);
             memcpy(out, u, k);
             free(u);
@@ -521,7 +524,7 @@ static void emit_in(struct gen *g, const char *prefix, size_t np, const uint32_t
 
     struct slot *form = u;
     if (!exact) {
-        char c[CTL_HOST_MAX + 2];
+        char c[FORM_MAX];
         size_t cn = canonical_form(g, name, len, c);
         form = set_find(set, c, cn, &found); /* reserved above: u stays good */
         if (found && form != u && form->val != INVALID) {

@@ -62,9 +62,10 @@ static int64_t distance_of(const char *unicode, const char *domain_u, size_t reg
 static void alabels_match_libidn2(void **state)
 {
     (void)state;
-    const char *domains[] = {"example.com",         "bücher.de",     "xn--80ak6aa92e.com",
-                             "münchen.info",        "παράδειγμα.gr", "sub.éxample.co.uk",
-                             "xn--d1acufc.xn--p1ai"};
+    const char *domains[] = {"example.com", "bücher.de", "xn--80ak6aa92e.com", "münchen.info",
+                             "παράδειγμα.gr", "sub.éxample.co.uk", "xn--d1acufc.xn--p1ai",
+                             /* 55 times U+20000: the longest Unicode forms, through libidn2 */
+                             "xn--j50iaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.com"};
     size_t checked = 0;
     for (size_t d = 0; d < sizeof domains / sizeof *domains; d++) {
         struct ctl_squats s = {0};
