@@ -7,18 +7,18 @@ PREFIX  ?= /usr/local
 
 # Debian 12 packages, by need. tools/deps installs what is missing (as root) or prints the line.
 BUILD_PKGS := gcc make pkg-config libsqlite3-dev libpsl-dev publicsuffix libidn2-dev \
-              libunistring-dev libpcre2-dev
-TEST_PKGS  := sqlite3 libcmocka-dev psl idn2 python3 clang-format
+              libunistring-dev libpcre2-dev libcurl4-openssl-dev libjansson-dev libssl-dev
+TEST_PKGS  := sqlite3 libcmocka-dev psl idn2 python3 python3-cryptography openssl bc clang-format
 DEMO_PKGS  := sqlite3
 FUZZ_PKGS  := clang libclang-rt-dev
 
 CC      ?= cc
-LIBS_PC := sqlite3 libpsl libidn2 libpcre2-8
+LIBS_PC := sqlite3 libpsl libidn2 libpcre2-8 libcurl jansson libcrypto
 CFLAGS  ?= -O2 -g
 WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wvla
 DEFS    := -D_POSIX_C_SOURCE=200809L -DCTLITE_VERSION='"$(VERSION)"' -DCTLITE_COMMIT='"$(COMMIT)"'
 PKG_CFLAGS = $(shell pkg-config --cflags $(LIBS_PC))
-PKG_LIBS   = $(shell pkg-config --libs $(LIBS_PC)) -lunistring
+PKG_LIBS   = $(shell pkg-config --libs $(LIBS_PC)) -lunistring -lm
 
 ifeq ($(SANITIZE),1)
 SAN  := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer

@@ -1,10 +1,14 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <stdio.h>
+#include <curl/curl.h>
 #include <idn2.h>
+#include <jansson.h>
+#include <openssl/crypto.h>
 #include <libpsl.h>
 #include <unistring/version.h>
 
+#include "crtsh.h"
 #include "ctlite.h"
 #include "distance.h"
 #include "domain.h"
@@ -37,18 +41,22 @@ static void debug_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     else
         psl = sqlite3_mprintf("unavailable (%s)", sqlite3_errmsg(sqlite3_context_db_handle(ctx)));
     sqlite3_finalize(st);
-    char *out = sqlite3_mprintf("version: %s\n"
-                                "commit: %s\n"
-                                "sqlite: %s (built against %s)\n"
-                                "libpsl: %s\n"
-                                "libidn2: %s\n"
-                                "libunistring: %d.%d.%d\n"
-                                "pcre2: %s\n"
-                                "psl_file: %s",
-                                CTLITE_VERSION, CTLITE_COMMIT, sqlite3_libversion(), SQLITE_VERSION,
-                                psl_get_version(), idn2_check_version(NULL),
-                                _libunistring_version >> 16, (_libunistring_version >> 8) & 0xff,
-                                _libunistring_version & 0xff, pcre, psl ? psl : "?");
+    char *out = sqlite3_mprintf(
+        "version: %s\n"
+        "commit: %s\n"
+        "sqlite: %s (built against %s)\n"
+        "libpsl: %s\n"
+        "libidn2: %s\n"
+        "libunistring: %d.%d.%d\n"
+        "pcre2: %s\n"
+        "libcurl: %s\n"
+        "jansson: %s\n"
+        "openssl: %s\n"
+        "psl_file: %s",
+        CTLITE_VERSION, CTLITE_COMMIT, sqlite3_libversion(), SQLITE_VERSION, psl_get_version(),
+        idn2_check_version(NULL), _libunistring_version >> 16, (_libunistring_version >> 8) & 0xff,
+        _libunistring_version & 0xff, pcre, curl_version_info(CURLVERSION_NOW)->version,
+        jansson_version_str(), OpenSSL_version(OPENSSL_VERSION_STRING), psl ? psl : "?");
     sqlite3_free(psl);
     if (out)
         sqlite3_result_text(ctx, out, -1, sqlite3_free);
@@ -74,6 +82,7 @@ static const struct {
     {"version", version_register}, {"distance", distance_register},
     {"domain", domain_register},   {"fold", fold_register},
     {"regexp", regexp_register},   {"typosquat", typosquat_register},
+    {"crtsh", crtsh_register},
 };
 
 int sqlite3_ctlite_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pApi)

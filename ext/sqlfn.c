@@ -104,3 +104,34 @@ char *ctl_quote(const unsigned char *s, size_t n)
     *p = 0;
     return out;
 }
+
+int ctl_tvf_best_index(sqlite3_index_info *info, int first_arg, int nargs, int *next)
+{
+    int given = 0, unusable = 0, slot[32];
+    for (int i = 0; i < info->nConstraint; i++) {
+        const struct sqlite3_index_constraint *k = &info->aConstraint[i];
+        int arg = k->iColumn - first_arg;
+        if (arg < 0 || arg >= nargs) continue;
+        if (!k->usable) {
+            unusable |= 1 << arg;
+        } else if (k->op == SQLITE_INDEX_CONSTRAINT_EQ) {
+            given |= 1 << arg;
+            slot[arg] = i;
+        }
+    }
+    if (unusable & ~given) return SQLITE_CONSTRAINT;
+    *next = 0;
+    info->idxNum = given;
+    if (!(given & 1)) {
+        info->estimatedCost = 1e300;
+        return SQLITE_OK;
+    }
+    for (int arg = 0; arg < nargs; arg++) {
+        if (!(given & (1 << arg))) continue;
+        info->aConstraintUsage[slot[arg]].argvIndex = ++*next;
+        info->aConstraintUsage[slot[arg]].omit = 1;
+    }
+    info->estimatedCost = 1000;
+    info->estimatedRows = 1000;
+    return SQLITE_OK;
+}

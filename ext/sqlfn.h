@@ -34,4 +34,12 @@ void ctl_errorf(sqlite3_context *ctx, const char *fmt, ...);
  * bytes, quotes, backslashes and invalid UTF-8 shown as \xNN. Free with sqlite3_free. */
 char *ctl_quote(const unsigned char *s, size_t n);
 
+/* xBestIndex of a table-valued function whose hidden argument columns are first_arg ..
+ * first_arg + nargs - 1: each equality on one becomes an xFilter argument, in column order, and
+ * idxNum gets bit i for argument i. A plan without argument 0 gets an enormous cost (the
+ * planner tries some for OR terms); xFilter says the argument is missing if it is the only one.
+ * Returns SQLITE_CONSTRAINT for a plan that would leave an argument unusable. *next is the
+ * next free argvIndex. */
+int ctl_tvf_best_index(sqlite3_index_info *info, int first_arg, int nargs, int *next);
+
 #endif

@@ -115,44 +115,21 @@ static int squat_close(sqlite3_vtab_cursor *cur)
  * that joining the candidates against a table of names costs one lookup per name. */
 static int squat_best_index(sqlite3_vtab *base, sqlite3_index_info *info)
 {
-    int given = 0, unusable = 0, slot[NARGS], by_name = -1;
+    (void)base;
+    int n, rc = ctl_tvf_best_index(info, COL_ARGS, NARGS, &n);
+    if (rc != SQLITE_OK || !(info->idxNum & 1)) return rc;
+    info->estimatedRows = 2000;
     for (int i = 0; i < info->nConstraint; i++) {
         const struct sqlite3_index_constraint *k = &info->aConstraint[i];
         if (k->iColumn == COL_DOMAIN && k->usable && k->op == SQLITE_INDEX_CONSTRAINT_EQ &&
-            sqlite3_stricmp(sqlite3_vtab_collation(info, i), "BINARY") == 0)
-            by_name = i;
-        int arg = k->iColumn - COL_ARGS;
-        if (arg < 0 || arg >= NARGS) continue;
-        if (!k->usable) {
-            unusable |= 1 << arg;
-        } else if (k->op == SQLITE_INDEX_CONSTRAINT_EQ) {
-            given |= 1 << arg;
-            slot[arg] = i;
+            sqlite3_stricmp(sqlite3_vtab_collation(info, i), "BINARY") == 0) {
+            /* SQLite checks the equality again: only text values are looked up */
+            info->aConstraintUsage[i].argvIndex = ++n;
+            info->idxNum |= BY_NAME;
+            info->estimatedCost = 10;
+            info->estimatedRows = 1;
+            break;
         }
-    }
-    (void)base;
-    if (unusable & ~given) return SQLITE_CONSTRAINT;
-    if (!(given & 1)) {
-        /* A plan without the domain (the planner tries some for OR terms) is only a bad
-         * plan; xFilter reports the error if it is the only one. */
-        info->idxNum = 0;
-        info->estimatedCost = 1e300;
-        return SQLITE_OK;
-    }
-    int n = 0;
-    for (int arg = 0; arg < NARGS; arg++) {
-        if (!(given & (1 << arg))) continue;
-        info->aConstraintUsage[slot[arg]].argvIndex = ++n;
-        info->aConstraintUsage[slot[arg]].omit = 1;
-    }
-    info->idxNum = given;
-    info->estimatedCost = 1000;
-    info->estimatedRows = 2000;
-    if (by_name >= 0) { /* SQLite checks the equality again: only text values are looked up */
-        info->aConstraintUsage[by_name].argvIndex = ++n;
-        info->idxNum |= BY_NAME;
-        info->estimatedCost = 10;
-        info->estimatedRows = 1;
     }
     return SQLITE_OK;
 }

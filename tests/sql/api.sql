@@ -5,9 +5,12 @@
 
 SELECT name, narg, printf('%x', flags) FROM pragma_function_list
 WHERE name IN ('levenshtein', 'damerau_levenshtein', 'registrable_domain', 'public_suffix',
-               'is_wildcard', 'domain_to_ascii', 'domain_to_unicode', 'domain_fold', 'regexp')
+               'is_wildcard', 'domain_to_ascii', 'domain_to_unicode', 'domain_fold', 'regexp',
+               'crtsh_cache_clear')
    OR name LIKE 'ctlite%'
 ORDER BY name, narg;
+-- crtsh_cache_clear|0|80000
+-- ctlite_crtsh_cache_clear|0|80000
 -- ctlite_damerau_levenshtein|2|200800
 -- ctlite_damerau_levenshtein|3|200800
 -- ctlite_debug|0|80000
@@ -24,6 +27,8 @@ ORDER BY name, narg;
 -- ctlite_regexp|2|200800
 -- ctlite_registrable_domain|1|200800
 -- ctlite_registrable_domain|2|200800
+-- ctlite_setting|1|80000
+-- ctlite_setting|2|80000
 -- ctlite_version|0|200800
 -- damerau_levenshtein|2|200800
 -- damerau_levenshtein|3|200800

@@ -1,0 +1,352 @@
+#include <curl/curl.h>
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "http.h"
+
+const char *const ctl_http_setting_names[] = {
+    "timeout",  "max_attempts", "min_interval", "backoff",
+    "max_wait", "max_body",     "user_agent",   NULL,
+};
+
+void ctl_http_config_init(struct ctl_http_config *c)
+{
+    memset(c, 0, sizeof *c);
+    c->timeout_ms = 60000; /* crt.sh gives up on a query after 30 s of database time */
+    c->max_attempts = 4;
+    c->min_interval_ms = 1000; /* crt.sh publishes no limit and asks for restraint */
+    c->backoff_ms = 1000;
+    c->max_wait_ms = 120000;
+    c->max_body = (size_t)256 << 20;
+    snprintf(c->user_agent, sizeof c->user_agent, "ctlite/%s", CTLITE_VERSION);
+}
+
+int ctl_http_config_env(struct ctl_http_config *c, char *err, size_t errsz)
+{
+    for (const char *const *name = ctl_http_setting_names; *name; name++) {
+        char var[64];
+        size_t k = (size_t)snprintf(var, sizeof var, "CTLITE_HTTP_");
+        for (const char *p = *name; *p && k + 1 < sizeof var; p++)
+            var[k++] = (char)toupper((unsigned char)*p);
+        var[k] = 0;
+        const char *v = getenv(var);
+        char why[200];
+        if (v && ctl_http_set(c, *name, v, why, sizeof why) < 0) {
+            snprintf(err, errsz, "%s: %s", var, why);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Seconds as a decimal number into milliseconds, within [lo, hi]. */
+static int parse_seconds(const char *v, double lo, double hi, long *ms)
+{
+    char *end;
+    errno = 0;
+    double d = strtod(v, &end);
+    if (errno || end == v || *end || !isfinite(d) || d < lo || d > hi) return -1;
+    *ms = lround(d * 1000);
+    return 0;
+}
+
+static int parse_count(const char *v, long long lo, long long hi, long long *n)
+{
+    char *end;
+    errno = 0;
+    long long x = strtoll(v, &end, 10);
+    if (errno || end == v || *end || x < lo || x > hi) return -1;
+    *n = x;
+    return 0;
+}
+
+int ctl_http_set(struct ctl_http_config *c, const char *name, const char *value, char *err,
+                 size_t errsz)
+{
+    long ms;
+    long long n;
+    const char *want = NULL;
+    if (!strcmp(name, "timeout")) {
+        if (parse_seconds(value, 0.001, 86400, &ms) == 0) return c->timeout_ms = ms, 0;
+        want = "seconds, more than 0 and at most 86400";
+    } else if (!strcmp(name, "min_interval")) {
+        if (parse_seconds(value, 0, 3600, &ms) == 0) return c->min_interval_ms = ms, 0;
+        want = "seconds, from 0 to 3600";
+    } else if (!strcmp(name, "backoff")) {
+        if (parse_seconds(value, 0, 3600, &ms) == 0) return c->backoff_ms = ms, 0;
+        want = "seconds, from 0 to 3600";
+    } else if (!strcmp(name, "max_wait")) {
+        if (parse_seconds(value, 0, 86400, &ms) == 0) return c->max_wait_ms = ms, 0;
+        want = "seconds, from 0 to 86400";
+    } else if (!strcmp(name, "max_attempts")) {
+        if (parse_count(value, 1, 100, &n) == 0) return c->max_attempts = (int)n, 0;
+        want = "a whole number from 1 to 100";
+    } else if (!strcmp(name, "max_body")) {
+        if (parse_count(value, 1024, (long long)1 << 40, &n) == 0)
+            return c->max_body = (size_t)n, 0;
+        want = "bytes, from 1024";
+    } else if (!strcmp(name, "user_agent")) {
+        size_t len = strlen(value);
+        int ok = len > 0 && len < sizeof c->user_agent;
+        for (size_t i = 0; ok && i < len; i++) ok = value[i] >= 0x20 && value[i] < 0x7f;
+        if (ok) return memcpy(c->user_agent, value, len + 1), 0;
+        want = "printable ASCII, 1 to 127 characters";
+    } else {
+        snprintf(err, errsz,
+                 "unknown HTTP setting '%.40s' (known: timeout, max_attempts, min_interval, "
+                 "backoff, max_wait, max_body, user_agent)",
+                 name);
+        return -1;
+    }
+    snprintf(err, errsz, "HTTP setting %s: '%.40s' is not %s", name, value, want);
+    return -1;
+}
+
+int ctl_http_get_setting(const struct ctl_http_config *c, const char *name, char *out, size_t outsz)
+{
+    if (!strcmp(name, "timeout")) return snprintf(out, outsz, "%g", c->timeout_ms / 1000.0), 0;
+    if (!strcmp(name, "min_interval"))
+        return snprintf(out, outsz, "%g", c->min_interval_ms / 1000.0), 0;
+    if (!strcmp(name, "backoff")) return snprintf(out, outsz, "%g", c->backoff_ms / 1000.0), 0;
+    if (!strcmp(name, "max_wait")) return snprintf(out, outsz, "%g", c->max_wait_ms / 1000.0), 0;
+    if (!strcmp(name, "max_attempts")) return snprintf(out, outsz, "%d", c->max_attempts), 0;
+    if (!strcmp(name, "max_body")) return snprintf(out, outsz, "%zu", c->max_body), 0;
+    if (!strcmp(name, "user_agent")) return snprintf(out, outsz, "%s", c->user_agent), 0;
+    return -1;
+}
+
+struct ctl_http {
+    struct ctl_http_config config;
+    CURL *curl;
+    double last_start; /* seconds on the monotonic clock; 0 before the first request */
+    uint64_t rng;      /* for the jitter of backoffs */
+};
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void sleep_seconds(double s)
+{
+    if (s <= 0) return;
+    struct timespec t = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
+    while (nanosleep(&t, &t) != 0 && errno == EINTR) {
+    }
+}
+
+ctl_http *ctl_http_new(const struct ctl_http_config *c)
+{
+    /* Thread-safe since libcurl 7.84, and counted: every client may call it. */
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) return NULL;
+    ctl_http *h = calloc(1, sizeof *h);
+    if (!h || !(h->curl = curl_easy_init())) {
+        free(h);
+        curl_global_cleanup();
+        return NULL;
+    }
+    h->config = *c;
+    h->rng = (uint64_t)time(NULL) ^ (uint64_t)(uintptr_t)h ^ UINT64_C(0x9E3779B97F4A7C15);
+    return h;
+}
+
+void ctl_http_free(ctl_http *h)
+{
+    if (!h) return;
+    curl_easy_cleanup(h->curl);
+    free(h);
+    curl_global_cleanup();
+}
+
+struct ctl_http_config *ctl_http_config(ctl_http *h)
+{
+    return &h->config;
+}
+
+void ctl_http_response_free(struct ctl_http_response *r)
+{
+    free(r->body);
+    memset(r, 0, sizeof *r);
+}
+
+/* A factor in [0.5, 1.5), so that clients that failed together do not retry together. */
+static double jitter(ctl_http *h)
+{
+    h->rng ^= h->rng << 13, h->rng ^= h->rng >> 7, h->rng ^= h->rng << 17;
+    return 0.5 + (double)(h->rng >> 11) / 9007199254740992.0;
+}
+
+struct sink {
+    char *buf;
+    size_t len, cap, max;
+    int too_big;
+};
+
+static size_t on_body(char *data, size_t size, size_t n, void *user)
+{
+    struct sink *s = user;
+    size_t k = size * n;
+    if (s->len + k > s->max) {
+        s->too_big = 1;
+        return 0; /* makes libcurl stop with CURLE_WRITE_ERROR */
+    }
+    if (s->len + k + 1 > s->cap) {
+        size_t cap = s->cap ? s->cap : 65536;
+        while (cap < s->len + k + 1) cap *= 2;
+        char *t = realloc(s->buf, cap);
+        if (!t) return 0;
+        s->buf = t, s->cap = cap;
+    }
+    memcpy(s->buf + s->len, data, k);
+    s->len += k;
+    s->buf[s->len] = 0;
+    return k;
+}
+
+void ctl_http_printable(char *out, size_t outsz, const char *s, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n && k + 1 < outsz; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c < 0x7f)
+            out[k++] = (char)c;
+        else if (k && out[k - 1] != ' ')
+            out[k++] = ' ';
+    }
+    while (k && out[k - 1] == ' ') k--;
+    out[k] = 0;
+}
+
+void ctl_http_summary(char *out, size_t outsz, const char *body, size_t len)
+{
+    const char *t = body ? strstr(body, "<title>") : NULL;
+    const char *e = t ? strstr(t, "</title>") : NULL;
+    if (t && e)
+        ctl_http_printable(out, outsz, t + 7, (size_t)(e - t - 7));
+    else
+        ctl_http_printable(out, outsz, body ? body : "", len < 120 ? len : 120);
+    if (!*out) snprintf(out, outsz, "(empty body)");
+}
+
+/* Seconds a Retry-After header asks for (a number or an HTTP date), or -1. */
+static double retry_after(CURL *curl)
+{
+    struct curl_header *hdr;
+    if (curl_easy_header(curl, "Retry-After", 0, CURLH_HEADER, -1, &hdr) != CURLHE_OK) return -1;
+    char *end;
+    double s = strtod(hdr->value, &end);
+    if (end != hdr->value && *end == 0 && s >= 0) return s;
+    time_t when = curl_getdate(hdr->value, NULL);
+    return when < 0 ? -1 : difftime(when, time(NULL)) > 0 ? difftime(when, time(NULL)) : 0;
+}
+
+static int retryable(CURLcode rc)
+{
+    return rc != CURLE_UNSUPPORTED_PROTOCOL && rc != CURLE_URL_MALFORMAT &&
+           rc != CURLE_WRITE_ERROR && rc != CURLE_FILESIZE_EXCEEDED && rc != CURLE_OUT_OF_MEMORY &&
+           rc != CURLE_BAD_FUNCTION_ARGUMENT;
+}
+
+int ctl_http_get(ctl_http *h, const char *url, const char *accept, struct ctl_http_response *out,
+                 char *err, size_t errsz)
+{
+    const struct ctl_http_config *c = &h->config;
+    char shown[256], what[256];
+    ctl_http_printable(shown, sizeof shown, url, strlen(url));
+    memset(out, 0, sizeof *out);
+    struct curl_slist *headers = NULL;
+    if (accept) {
+        char line[160];
+        snprintf(line, sizeof line, "Accept: %s", accept);
+        if (!(headers = curl_slist_append(NULL, line))) {
+            snprintf(err, errsz, "GET %s: out of memory", shown);
+            return -1;
+        }
+    }
+    for (int attempt = 1;; attempt++) {
+        double wait = h->last_start + (double)c->min_interval_ms / 1000 - now();
+        if (h->last_start > 0) sleep_seconds(wait);
+        h->last_start = now();
+
+        struct sink body = {.max = c->max_body};
+        char curl_err[CURL_ERROR_SIZE] = "";
+        CURL *curl = h->curl;
+        curl_easy_reset(curl);
+        curl_easy_setopt(curl, CURLOPT_URL, url);
+        curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+        curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+        curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, c->timeout_ms);
+        curl_easy_setopt(curl, CURLOPT_USERAGENT, c->user_agent);
+        curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
+        curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
+        curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 5L);
+        curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)c->max_body);
+        curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+        curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+        curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
+        curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, curl_err);
+        CURLcode rc = curl_easy_perform(curl);
+
+        long status = 0;
+        char *ct = NULL;
+        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+        curl_easy_getinfo(curl, CURLINFO_CONTENT_TYPE, &ct);
+        int again;
+        double after = -1;
+        if (rc == CURLE_OK && status >= 200 && status < 300) {
+            out->status = status;
+            snprintf(out->content_type, sizeof out->content_type, "%s", ct ? ct : "");
+            out->body = body.buf ? body.buf : calloc(1, 1);
+            out->len = body.len;
+            out->attempts = attempt;
+            curl_slist_free_all(headers);
+            if (!out->body) return snprintf(err, errsz, "GET %s: out of memory", shown), -1;
+            return 0;
+        } else if (rc != CURLE_OK) {
+            again = retryable(rc);
+            if (body.too_big || rc == CURLE_FILESIZE_EXCEEDED)
+                snprintf(what, sizeof what, "the body is larger than max_body (%zu bytes)",
+                         c->max_body);
+            else
+                snprintf(what, sizeof what, "%s", *curl_err ? curl_err : curl_easy_strerror(rc));
+        } else {
+            char page[160];
+            ctl_http_summary(page, sizeof page, body.buf, body.len);
+            snprintf(what, sizeof what, "HTTP %ld (%s): %s", status, ct ? ct : "no content type",
+                     page);
+            again = status == 429 || status >= 500;
+            after = retry_after(curl);
+        }
+        free(body.buf);
+        out->status = status;
+        out->attempts = attempt;
+        if (!again || attempt >= c->max_attempts) {
+            curl_slist_free_all(headers);
+            if (attempt > 1)
+                snprintf(err, errsz, "GET %s: %s (attempt %d of %d)", shown, what, attempt,
+                         c->max_attempts);
+            else
+                snprintf(err, errsz, "GET %s: %s", shown, what);
+            return -1;
+        }
+        if (after * 1000 > (double)c->max_wait_ms) {
+            curl_slist_free_all(headers);
+            snprintf(err, errsz,
+                     "GET %s: %s; the server asks to retry after %.0f s, more than "
+                     "max_wait (%g s)",
+                     shown, what, after, c->max_wait_ms / 1000.0);
+            return -1;
+        }
+        double backoff = ldexp((double)c->backoff_ms / 1000, attempt > 31 ? 30 : attempt - 1);
+        backoff = fmin(backoff, (double)c->max_wait_ms / 1000) * jitter(h);
+        sleep_seconds(after >= 0 ? after : backoff);
+    }
+}

@@ -1,0 +1,76 @@
+/* http: the one libcurl wrapper. Every request ctlite makes goes through a ctl_http client, so
+ * that timeouts, retries, pacing, the user agent and the wording of errors are the same for
+ * every source.
+ *
+ * A client retries 429 and 5xx answers, time-outs and connection failures, up to max_attempts
+ * in all: it waits what Retry-After asks for, or else an exponential backoff with jitter. It
+ * never starts two requests less than min_interval_ms apart. A failure is reported as one
+ * line naming the URL, the status and what went wrong. */
+#ifndef CTLITE_HTTP_H
+#define CTLITE_HTTP_H
+
+#include <stddef.h>
+
+struct ctl_http_config {
+    long timeout_ms;      /* the whole of one attempt */
+    int max_attempts;     /* attempts in all, at least 1 */
+    long min_interval_ms; /* between the starts of two requests */
+    long backoff_ms;      /* the first wait before a retry; each next one doubles */
+    long max_wait_ms;     /* a longer Retry-After fails the request instead of waiting */
+    size_t max_body;      /* a longer body is an error */
+    char user_agent[128];
+};
+
+/* The defaults. */
+void ctl_http_config_init(struct ctl_http_config *c);
+
+/* Applies the environment variables CTLITE_HTTP_TIMEOUT, CTLITE_HTTP_MAX_ATTEMPTS, ... (one
+ * per setting of ctl_http_set, in upper case). Returns 0, or -1 with a message in err naming
+ * the variable. */
+int ctl_http_config_env(struct ctl_http_config *c, char *err, size_t errsz);
+
+/* Sets one setting by name: timeout (seconds), max_attempts, min_interval (seconds),
+ * backoff (seconds), max_wait (seconds), max_body (bytes), user_agent. Returns 0, or -1 with
+ * a message in err. */
+int ctl_http_set(struct ctl_http_config *c, const char *name, const char *value, char *err,
+                 size_t errsz);
+
+/* The value of one setting as text into out, or -1 for an unknown name. */
+int ctl_http_get_setting(const struct ctl_http_config *c, const char *name, char *out,
+                         size_t outsz);
+
+/* The names of the settings, for listings and messages. */
+extern const char *const ctl_http_setting_names[];
+
+typedef struct ctl_http ctl_http;
+
+/* A client with a copy of the configuration; NULL when out of memory. */
+ctl_http *ctl_http_new(const struct ctl_http_config *c);
+void ctl_http_free(ctl_http *h);
+
+/* The client's configuration, which may be changed between requests. */
+struct ctl_http_config *ctl_http_config(ctl_http *h);
+
+struct ctl_http_response {
+    long status;
+    char content_type[128]; /* as sent, or "" */
+    char *body;             /* NUL-terminated (the body itself may hold NUL bytes) */
+    size_t len;
+    int attempts;
+};
+
+/* GET url with the Accept header accept (or none). A 2xx answer returns 0 with the response
+ * (free with ctl_http_response_free); anything else, after the retries, returns -1 with err
+ * set, e.g. "GET https://crt.sh/?q=x: HTTP 503 (text/html) after 4 attempts: Service
+ * Unavailable". A 404 is not retried and returns -1 with out->status 404. */
+int ctl_http_get(ctl_http *h, const char *url, const char *accept, struct ctl_http_response *out,
+                 char *err, size_t errsz);
+void ctl_http_response_free(struct ctl_http_response *r);
+
+/* A printable copy of untrusted bytes for a message: runs of other bytes become one space. */
+void ctl_http_printable(char *out, size_t outsz, const char *s, size_t n);
+
+/* What a page says, for a message: its <title>, or else the start of the body, printable. */
+void ctl_http_summary(char *out, size_t outsz, const char *body, size_t len);
+
+#endif
