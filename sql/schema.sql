@@ -17,3 +17,102 @@ CREATE TABLE setting (
     description TEXT,               -- what it does, for `SELECT * FROM setting`
     updated_at  INTEGER NOT NULL DEFAULT (unixepoch())  -- when it was last changed
 ) STRICT;
+
+-- version 2
+-- What to watch. Rules and syncs read this table; `ctlite-worker watch` edits it, and so may
+-- plain INSERTs.
+CREATE TABLE watch (
+    id         INTEGER PRIMARY KEY,
+    kind       TEXT NOT NULL CHECK (kind IN ('domain', 'brand', 'keywords', 'regex')),
+    -- domain: a host name in lowercase A-labels (example.com); brand: a registrable domain
+    -- whose look-alikes are hunted (paypal.com); keywords: words separated by spaces, in
+    -- lowercase; regex: a PCRE pattern matched against certificate names
+    value      TEXT NOT NULL,
+    -- domain only: 'subtree' (the name and every name under it) or 'exact' (the name alone)
+    scope      TEXT CHECK ((kind = 'domain') = (scope IN ('subtree', 'exact'))),
+    -- keywords only: how many of the words a name must contain to match (at least 1)
+    threshold  INTEGER CHECK ((kind = 'keywords') = (threshold >= 1)),
+    note       TEXT,                                -- free text, for the analyst
+    created_at INTEGER NOT NULL DEFAULT (unixepoch()),  -- when it was added
+    UNIQUE (kind, value)
+) STRICT;
+
+-- Certificates and precertificates, from any source, one row each.
+CREATE TABLE cert (
+    id           INTEGER PRIMARY KEY,
+    sha256       BLOB UNIQUE CHECK (length(sha256) = 32), -- of the DER; NULL until known
+    crtsh_id     INTEGER UNIQUE,         -- crt.sh's id; NULL for a certificate crt.sh did not give
+    serial       TEXT NOT NULL,          -- the serial number, lowercase hex
+    issuer_name  TEXT,                   -- the issuer's distinguished name, one line
+    issuer_ca_id INTEGER,                -- crt.sh's id of the issuer (-1: unknown to crt.sh)
+    subject_cn   TEXT,                   -- the subject's common name, if any
+    not_before   INTEGER NOT NULL,       -- validity start, Unix seconds
+    not_after    INTEGER NOT NULL,       -- validity end, Unix seconds
+    precert      INTEGER CHECK (precert IN (0, 1)), -- 1 for a precertificate; NULL when the
+                                         -- source does not say (crt.sh does not)
+    logged_at_ms INTEGER,                -- when the log or crt.sh recorded it, Unix milliseconds
+    source       TEXT NOT NULL,          -- where it was first seen: 'crtsh', a log's id, ...
+    first_seen   INTEGER NOT NULL DEFAULT (unixepoch()) -- when this database first had it
+) STRICT;
+CREATE INDEX cert_not_after ON cert(not_after);
+
+-- The names of each certificate (from crt.sh: the names that matched the search).
+CREATE TABLE cert_name (
+    cert_id     INTEGER NOT NULL REFERENCES cert(id) ON DELETE CASCADE,
+    name        TEXT NOT NULL,   -- lowercase A-labels, no trailing dot, '*.' kept
+    registrable TEXT,            -- registrable_domain(name); NULL for a public suffix
+    wildcard    INTEGER NOT NULL CHECK (wildcard IN (0, 1)), -- 1 for a '*.' name
+    PRIMARY KEY (cert_id, name)
+) STRICT, WITHOUT ROWID;
+-- Exact name; registrable domain, which also serves subtree searches (name = d OR name
+-- LIKE '%.' || d within registrable_domain(d)).
+CREATE INDEX cert_name_name ON cert_name(name);
+CREATE INDEX cert_name_registrable ON cert_name(registrable, name);
+
+-- Every name ever seen, with the first certificate that had it: what makes a name "new".
+CREATE TABLE seen_name (
+    name          TEXT PRIMARY KEY,  -- as in cert_name
+    first_cert_id INTEGER REFERENCES cert(id) ON DELETE SET NULL, -- the certificate it came in
+    first_seen    INTEGER NOT NULL DEFAULT (unixepoch()) -- when this database first had it
+) STRICT;
+
+-- Issuers allowed for a watched domain and the names under it.
+CREATE TABLE authorized_ca (
+    domain      TEXT NOT NULL,  -- a host name in lowercase A-labels
+    issuer_name TEXT NOT NULL,  -- the issuer's distinguished name, as in cert.issuer_name
+    source      TEXT NOT NULL CHECK (source IN ('baseline', 'manual')), -- who added it
+    added_at    INTEGER NOT NULL DEFAULT (unixepoch()),
+    PRIMARY KEY (domain, issuer_name)
+) STRICT;
+
+-- Domains the look-alike rules must never report (a brand's own, a partner's).
+CREATE TABLE allowlist (
+    domain   TEXT PRIMARY KEY, -- a registrable domain in lowercase A-labels
+    note     TEXT,             -- why
+    added_at INTEGER NOT NULL DEFAULT (unixepoch())
+) STRICT;
+
+-- Every alert, once: the rule and the finding's stable key identify it.
+CREATE TABLE alert_log (
+    id              INTEGER PRIMARY KEY,
+    rule            TEXT NOT NULL,    -- the rule view's name without 'rule_'
+    key             TEXT NOT NULL,    -- the finding's stable identity, from the rule
+    severity        TEXT,             -- as the rule gave it
+    detail          TEXT,             -- JSON text, as the rule gave it
+    first_seen      INTEGER NOT NULL DEFAULT (unixepoch()), -- when the rule first returned it
+    delivered_at    INTEGER,          -- when every channel had it; NULL until then
+    acknowledged_at INTEGER,          -- when an analyst marked it handled
+    UNIQUE (rule, key)
+) STRICT;
+
+-- Where each crt.sh sync of a watched item stands.
+CREATE TABLE crtsh_sync (
+    watch_id   INTEGER PRIMARY KEY REFERENCES watch(id) ON DELETE CASCADE,
+    synced_at  INTEGER,  -- when the last sync committed
+    certs      INTEGER,  -- certificates crt.sh returned then
+    new_certs  INTEGER,  -- of which new to this database
+    new_names  INTEGER,  -- names new to this database
+    capped     INTEGER,  -- 1 when crt.sh's answer had 10,000 rows and may be incomplete
+    error      TEXT,     -- the last failure, NULL after a success
+    error_at   INTEGER   -- when it failed
+) STRICT;

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "commands.h"
 #include "ctlite.h"
 #include "db.h"
 
@@ -12,6 +13,8 @@ static const char usage[] =
     "\n"
     "commands:\n"
     "  init DB     create DB, or bring its schema up to date (WAL mode)\n"
+    "  watch DB    add, remove and list watched domains, brands, keywords and patterns\n"
+    "  crtsh DB    sync the certificates of the watched domains from crt.sh\n"
     "\n"
     "`ctlite-worker COMMAND --help` describes a command.\n";
 
@@ -22,7 +25,7 @@ static const char init_usage[] =
     "schema of this version. Safe to run again: a database already up to date is left as it is.\n"
     "The database is put in WAL mode, so analysts can query it while the worker writes.\n";
 
-static int is_help(const char *arg)
+int is_help(const char *arg)
 {
     return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
 }
@@ -58,6 +61,8 @@ static const struct {
     int (*run)(int argc, char **argv);
 } commands[] = {
     {"init", cmd_init},
+    {"watch", cmd_watch},
+    {"crtsh", cmd_crtsh},
 };
 
 int main(int argc, char **argv)

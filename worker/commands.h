@@ -1,0 +1,13 @@
+/* commands: the worker's subcommands. Each takes the arguments after the command's name
+ * (argv[0] is the name), prints its own --help, and returns the process's exit status:
+ * 0 done, 1 failed, 2 bad usage. */
+#ifndef CTLITE_COMMANDS_H
+#define CTLITE_COMMANDS_H
+
+int cmd_watch(int argc, char **argv);
+int cmd_crtsh(int argc, char **argv);
+
+/* Whether arg asks for help (--help or -h). */
+int is_help(const char *arg);
+
+#endif
