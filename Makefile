@@ -9,7 +9,7 @@ PREFIX  ?= /usr/local
 BUILD_PKGS := gcc make pkg-config libsqlite3-dev libpsl-dev publicsuffix libidn2-dev \
               libunistring-dev libpcre2-dev libcurl4-openssl-dev libjansson-dev libssl-dev
 TEST_PKGS  := sqlite3 libcmocka-dev psl idn2 python3 python3-cryptography openssl bc clang-format
-DEMO_PKGS  := sqlite3
+DEMO_PKGS  := sqlite3 python3 python3-cryptography
 FUZZ_PKGS  := clang libclang-rt-dev
 
 CC      ?= cc
