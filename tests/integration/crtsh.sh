@@ -100,6 +100,8 @@ expect_error "503 on every attempt: the status, the page's title, the attempts" 
     "mode=503&count=4" "crtsh: GET $base/?identity=example.com&match=%3D&output=json: HTTP 503 (text/html; charset=utf-8): crt.sh | ERROR! (attempt 4 of 4)"
 expect_error "a body slower than the timeout, on every attempt" "mode=slow&delay=2&count=4" \
     "Operation timed out after 1"
+expect_error "a body that stalls past the timeout, on every attempt" \
+    "mode=slow_body&delay=2&count=4" "Operation timed out after 1"
 expect_error "truncated JSON" "mode=truncated" "invalid JSON at line 1, column"
 expect_error "invalid UTF-8" "mode=invalid_utf8" "unable to decode byte 0xff"
 expect_error "an HTML page with status 200" "mode=html200" "HTTP 200: expected JSON, got text/html"
