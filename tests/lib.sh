@@ -43,3 +43,26 @@ skip() { echo "skip - $1 ($2)"; }
 check() {
     if [ "$2" == "$3" ]; then pass "$1"; else fail "$1" "expected: $2" "actual:   $3"; fi
 }
+
+# Starts the loopback crt.sh (tests/fixtures/crtsh_server.py), its files in the directory $1,
+# and points ctlite at it with quick network settings. Sets crtsh_pid and crtsh_base (its
+# URL); the caller stops it. Returns 1 after a failed check when it does not start.
+start_crtsh() {
+    /usr/bin/python3 "$(dirname "${BASH_SOURCE[0]}")/fixtures/crtsh_server.py" \
+        --port-file "$1/port" >"$1/server.log" 2>&1 &
+    crtsh_pid=$!
+    for _ in $(seq 100); do [ -s "$1/port" ] && break; sleep 0.1; done
+    if [ ! -s "$1/port" ]; then
+        fail "the fake crt.sh starts" "$(tail -3 "$1/server.log")"
+        return 1
+    fi
+    crtsh_base="http://127.0.0.1:$(cat "$1/port")"
+    export CTLITE_CRTSH_URL="$crtsh_base/" CTLITE_HTTP_MIN_INTERVAL=0 CTLITE_HTTP_BACKOFF=0.05 \
+        CTLITE_HTTP_TIMEOUT=1
+}
+
+# GET $crtsh_base/$1 (the fake crt.sh's control requests); prints the body.
+crtsh_get() {
+    /usr/bin/python3 -c 'import sys, urllib.request as u; print(u.urlopen(sys.argv[1]).read().decode())' \
+        "$crtsh_base/$1"
+}

@@ -3,25 +3,13 @@
 set -u
 . "$(dirname "$0")/../lib.sh"
 tmp=$(mktemp -d)
-/usr/bin/python3 "$(dirname "$0")/../fixtures/crtsh_server.py" --port-file "$tmp/port" \
-    >"$tmp/server.log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$tmp"' EXIT
-for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.1; done
-if [ ! -s "$tmp/port" ]; then
-    fail "the fake crt.sh starts" "$(tail -3 "$tmp/server.log")"
-    exit 0
-fi
-base="http://127.0.0.1:$(cat "$tmp/port")"
-export CTLITE_CRTSH_URL="$base/" CTLITE_HTTP_MIN_INTERVAL=0 CTLITE_HTTP_BACKOFF=0.05 \
-    CTLITE_HTTP_TIMEOUT=1
+trap 'kill $crtsh_pid 2>/dev/null; wait $crtsh_pid 2>/dev/null; rm -rf "$tmp"' EXIT
+start_crtsh "$tmp" || exit 0
+base=$crtsh_base
 
-control() { /usr/bin/python3 -c 'import sys, urllib.request as u; u.urlopen(sys.argv[1]).read()' \
-    "$base/_control?$1"; }
-reset() { /usr/bin/python3 -c 'import sys, urllib.request as u; u.urlopen(sys.argv[1]).read()' \
-    "$base/_reset"; }
-fetches() { /usr/bin/python3 -c 'import json, sys, urllib.request as u
-print(len(json.load(u.urlopen(sys.argv[1]))))' "$base/_log"; }
+control() { crtsh_get "_control?$1" >/dev/null; }
+reset() { crtsh_get _reset >/dev/null; }
+fetches() { crtsh_get _log | /usr/bin/python3 -c 'import json, sys; print(len(json.load(sys.stdin)))'; }
 q() { ctsql :memory: "$@" 2>&1 | sqlerr; }
 
 # Rows as crt.sh sends them.
@@ -55,9 +43,8 @@ check "crtsh_names: Example Corp and hostmaster@ are in name_value but are no na
 reset
 q "SELECT count(*) FROM crtsh('example.com'); SELECT count(*) FROM crtsh('%.example.com');" >/dev/null
 check "match: = without %, ILIKE with it" "match=%3D match=ILIKE" \
-    "$(/usr/bin/python3 -c 'import json, re, sys, urllib.request as u
-print(" ".join(re.search(r"match=[^&]*", e["path"]).group(0) for e in json.load(u.urlopen(sys.argv[1]))))' \
-        "$base/_log")"
+    "$(crtsh_get _log | /usr/bin/python3 -c 'import json, re, sys
+print(" ".join(re.search(r"match=[^&]*", e["path"]).group(0) for e in json.load(sys.stdin)))')"
 
 # The cache: a join that repeats a query and an IN list fetch each query once.
 reset

@@ -4,20 +4,11 @@
 set -u
 . "$(dirname "$0")/../lib.sh"
 tmp=$(mktemp -d)
-/usr/bin/python3 "$(dirname "$0")/../fixtures/crtsh_server.py" --port-file "$tmp/port" \
-    >"$tmp/server.log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$tmp"' EXIT
-for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.1; done
-if [ ! -s "$tmp/port" ]; then
-    fail "the fake crt.sh starts" "$(tail -3 "$tmp/server.log")"
-    exit 0
-fi
-base="http://127.0.0.1:$(cat "$tmp/port")"
-export CTLITE_CRTSH_URL="$base/" CTLITE_HTTP_MIN_INTERVAL=0 CTLITE_HTTP_BACKOFF=0.05 \
-    CTLITE_HTTP_TIMEOUT=2
+trap 'kill $crtsh_pid 2>/dev/null; wait $crtsh_pid 2>/dev/null; rm -rf "$tmp"' EXIT
+start_crtsh "$tmp" || exit 0
+base=$crtsh_base
 w=$CTLITE_WORKER
-get() { /usr/bin/python3 -c 'import sys, urllib.request as u; u.urlopen(sys.argv[1]).read()' "$base/$1"; }
+get() { crtsh_get "$1" >/dev/null; }
 
 # The watch list.
 db=$tmp/ct.db
