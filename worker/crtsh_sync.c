@@ -12,6 +12,7 @@
 
 #include "commands.h"
 #include "db.h"
+#include "domain.h"
 
 static const char usage[] =
     "usage: ctlite-worker crtsh DB [--domains NAME ...] [--typosquats] [--continuous]\n"
@@ -209,6 +210,18 @@ static int sync_watched(struct run *r, const char *domain, long long subtree, lo
                         void *user)
 {
     (void)user;
+    /* The table may have been filled by hand: only a canonical host name goes to crt.sh, or
+     * to the terminal. */
+    char canon[CTL_HOST_MAX + 1];
+    if (ctl_host_canon(domain, strlen(domain), canon) < 0 || strcmp(canon, domain) != 0) {
+        fprintf(stderr,
+                "ctlite-worker crtsh: watch item %lld: not a host name in lowercase "
+                "A-labels; skipped\n",
+                id);
+        record(r->db, id, "not a host name in lowercase A-labels", 0, 0, 0, 0);
+        r->failed++;
+        return -1;
+    }
     return sync_one(r, domain, (int)subtree, id);
 }
 

@@ -32,7 +32,10 @@ for bad in "domain com|'com' is a public suffix, not a domain" \
     out=$("$w" watch "$db" add $args 2>&1)
     check "watch add $args: refused" "1 ctlite-worker watch: ${bad#*|}" "$? $out"
 done
-"$w" watch "$db" add keywords "x y" >/dev/null
+sqlite3 "$db" "INSERT INTO watch(kind, value, threshold, note)
+               VALUES ('keywords', 'x y', 1, 'a' || char(27) || '[31m\\red' || char(9))"
+check "watch ls: control bytes in the database are shown escaped" \
+    '6|keywords|x y|1|a\x1B[31m\x5Cred\x09' "$("$w" watch "$db" ls | tail -1 | tr '\t' '|')"
 check "watch rm" "0 5" "$("$w" watch "$db" rm 6; echo $? "$(sqlite3 "$db" 'SELECT count(*) FROM watch')")"
 out=$("$w" watch "$db" rm 42 2>&1)
 check "watch rm of a missing id: status 1 and why" "1 ctlite-worker watch: no item 42" "$? $out"
@@ -70,6 +73,14 @@ check "crtsh: a failing domain does not stop the others" 1 $?
 check "crtsh: the failure is recorded" "1|HTTP 503" \
     "$(sqlite3 "$db" "SELECT watch_id, substr(error, instr(error, 'HTTP 503'), 8)
                       FROM crtsh_sync WHERE error IS NOT NULL")"
+
+# A watched domain put in by hand that is no host name: reported, not sent anywhere.
+sqlite3 "$db" "INSERT INTO watch(kind, value, scope) VALUES ('domain', 'bad' || char(27) || 'x', 'subtree')"
+out=$("$w" crtsh "$db" 2>&1)
+check "crtsh: a watched value that is no host name is skipped and said" \
+    "1 ctlite-worker crtsh: watch item 6: not a host name in lowercase A-labels; skipped" \
+    "$? $(head -1 <<<"$out")"
+sqlite3 "$db" "DELETE FROM watch WHERE value GLOB 'bad*'"
 
 # kill -9 at random moments, then a rerun: the same tables as an uninterrupted sync.
 dump() {
