@@ -1,0 +1,67 @@
+/* Fuzz target for CT wire formats (ctformat.h).
+ *
+ * The input is read three ways: as a data tile (TileLeaf after TileLeaf until the bytes run
+ * out or one fails), as an RFC 6962 leaf_input, and as a checkpoint checked with a fixed
+ * P-256 key. Every parsed field must lie inside the input (ASan catches reads past it, as the
+ * copy has exactly the input's size), a tile leaf must take at least one byte, and the
+ * leaf_index must fit 40 bits. A checkpoint made of random bytes must never verify. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctformat.h"
+
+const char *__ubsan_default_options(void);
+const char *__ubsan_default_options(void)
+{
+    return "halt_on_error=1:print_stacktrace=1";
+}
+
+static int inside(const uint8_t *p, size_t n, const uint8_t *buf, size_t size)
+{
+    return !p || (p >= buf && p + n <= buf + size);
+}
+
+static void check(const struct ctl_ct_entry *e, const uint8_t *buf, size_t size)
+{
+    if (!inside(e->der, e->der_len, buf, size) || !inside(e->ext, e->ext_len, buf, size) ||
+        !inside(e->entry, e->entry_len, buf, size) ||
+        !inside(e->precert, e->precert_len, buf, size) ||
+        !inside(e->chain, 32 * e->chain_n, buf, size) ||
+        !inside(e->issuer_key_hash, 32, buf, size) || e->leaf_index >= (int64_t)1 << 40)
+        __builtin_trap();
+    uint8_t h[CTL_HASH_LEN];
+    ctl_ct_leaf_hash(e, h);
+}
+
+/* A P-256 SubjectPublicKeyInfo (the key of a test log). */
+static const char key_b64[] = "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEPIcer7RB32jt4bTEbhgUKLKvOctFD"
+                              "+I2hoDItFxUBlJiGFvftBuRk3fO7e1T7gC2ekyfL7XoO2oN/ObcZyc4EA==";
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    uint8_t *buf = malloc(size ? size : 1);
+    if (!buf) return 0;
+    memcpy(buf, data, size);
+    struct ctl_ct_entry e;
+    const char *why;
+    for (size_t off = 0; off < size;) {
+        ptrdiff_t used = ctl_ct_parse_tile_leaf(buf + off, size - off, &e, &why);
+        if (used < 0) break;
+        if (used == 0) __builtin_trap();
+        check(&e, buf, size);
+        off += (size_t)used;
+    }
+    if (ctl_ct_parse_leaf(buf, size, &e, &why) == 0) check(&e, buf, size);
+    static uint8_t key[128];
+    static ptrdiff_t kn;
+    if (!kn) kn = ctl_base64_decode(key_b64, strlen(key_b64), key);
+    struct ctl_tree_head th;
+    char err[200];
+    if (ctl_ct_verify_checkpoint((const char *)buf, size, key, (size_t)kn, &th, err, sizeof err) ==
+        0)
+        __builtin_trap();
+    free(buf);
+    return 0;
+}
