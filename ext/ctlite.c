@@ -16,6 +16,7 @@
 #include "regexp.h"
 #include "sqlfn.h"
 #include "typosquat.h"
+#include "x509.h"
 
 SQLITE_EXTENSION_INIT1
 
@@ -82,7 +83,7 @@ static const struct {
     {"version", version_register}, {"distance", distance_register},
     {"domain", domain_register},   {"fold", fold_register},
     {"regexp", regexp_register},   {"typosquat", typosquat_register},
-    {"crtsh", crtsh_register},
+    {"crtsh", crtsh_register},     {"x509", x509_register},
 };
 
 int sqlite3_ctlite_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pApi)

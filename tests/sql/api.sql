@@ -30,6 +30,14 @@ ORDER BY name, narg;
 -- ctlite_setting|1|80000
 -- ctlite_setting|2|80000
 -- ctlite_version|0|200800
+-- ctlite_x509_is_precert|1|200800
+-- ctlite_x509_issuer|1|200800
+-- ctlite_x509_not_after|1|200800
+-- ctlite_x509_not_before|1|200800
+-- ctlite_x509_serial|1|200800
+-- ctlite_x509_sha256|1|200800
+-- ctlite_x509_subject|1|200800
+-- ctlite_x509_tbs_sha256|1|200800
 -- damerau_levenshtein|2|200800
 -- damerau_levenshtein|3|200800
 -- domain_fold|1|200800
