@@ -189,6 +189,18 @@ ptrdiff_t ctl_base64_decode(const char *in, size_t n, uint8_t *out)
     return len - (in[n - 1] == '=') - (in[n - 2] == '=');
 }
 
+int ctl_ct_check_key(const uint8_t *spki, size_t n, char *err, size_t errsz)
+{
+    const uint8_t *k = spki;
+    EVP_PKEY *key = n < 0x7fffffff ? d2i_PUBKEY(NULL, &k, (long)n) : NULL;
+    int type = key ? EVP_PKEY_get_base_id(key) : 0;
+    EVP_PKEY_free(key);
+    if (!key || k != spki + n) return snprintf(err, errsz, "not a DER public key"), -1;
+    if (type != EVP_PKEY_EC && type != EVP_PKEY_RSA)
+        return snprintf(err, errsz, "neither an EC nor an RSA key"), -1;
+    return 0;
+}
+
 /* Checks a DigitallySigned (hash SHA-256; ECDSA or RSA) over msg with the key. */
 static int verify(const uint8_t *ds, size_t ds_len, const uint8_t *msg, size_t msg_len,
                   const uint8_t *spki, size_t spki_len, char *err, size_t errsz)

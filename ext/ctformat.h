@@ -78,6 +78,9 @@ int ctl_ct_verify_sth(const struct ctl_tree_head *th, const uint8_t *sig, size_t
 int ctl_ct_verify_checkpoint(const char *text, size_t len, const uint8_t *spki, size_t spki_len,
                              struct ctl_tree_head *th, char *err, size_t errsz);
 
+/* 0 when spki[n] is a DER SubjectPublicKeyInfo of an EC or RSA key, else -1 with err. */
+int ctl_ct_check_key(const uint8_t *spki, size_t n, char *err, size_t errsz);
+
 /* Base64 (standard alphabet, padding required) of in[n] into out (room for 3 * n / 4 bytes).
  * The length, or -1 when in is not base64. */
 ptrdiff_t ctl_base64_decode(const char *in, size_t n, uint8_t *out);

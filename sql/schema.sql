@@ -116,3 +116,26 @@ CREATE TABLE crtsh_sync (
     error      TEXT,     -- the last failure, NULL after a success
     error_at   INTEGER   -- when it failed
 ) STRICT;
+
+-- version 3
+-- The CT logs known to the worker: from a v3 log list (`ctlite-worker logs`) or added by hand.
+CREATE TABLE ct_log (
+    id             INTEGER PRIMARY KEY,
+    log_id         BLOB NOT NULL UNIQUE CHECK (length(log_id) = 32), -- SHA-256 of key
+    key            BLOB NOT NULL,   -- the log's public key, DER SubjectPublicKeyInfo
+    api            TEXT NOT NULL CHECK (api IN ('rfc6962', 'static-ct-api')),
+    url            TEXT NOT NULL,   -- rfc6962: the log's URL; static-ct-api: submission prefix
+    monitoring_url TEXT,            -- static-ct-api: where checkpoints and tiles are read
+    description    TEXT,            -- as the list gives it
+    operator       TEXT,            -- the operator's name, from the list
+    mmd            INTEGER,         -- maximum merge delay, seconds
+    state          TEXT,            -- pending, qualified, usable, readonly, retired, rejected;
+                                    -- NULL when the list gives none
+    state_since    INTEGER,         -- when the log entered that state, Unix seconds
+    interval_start INTEGER,         -- the certificates it takes expire at or after this
+    interval_end   INTEGER,         -- ... and before this (Unix seconds)
+    log_type       TEXT,            -- prod, test or monitoring_only, when the list says
+    source         TEXT NOT NULL CHECK (source IN ('list', 'manual')), -- where it came from
+    enabled        INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)), -- 0: not followed
+    updated_at     INTEGER NOT NULL DEFAULT (unixepoch()) -- when the row last changed
+) STRICT;

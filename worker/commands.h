@@ -4,10 +4,18 @@
 #ifndef CTLITE_COMMANDS_H
 #define CTLITE_COMMANDS_H
 
+#include <stdio.h>
+
 int cmd_watch(int argc, char **argv);
 int cmd_crtsh(int argc, char **argv);
+int cmd_logs(int argc, char **argv);
 
 /* Whether arg asks for help (--help or -h). */
 int is_help(const char *arg);
+
+/* Writes a field of a tab-separated listing, then a tab (a newline after the last). Control
+ * bytes, which could move a terminal's cursor or recolour it (and a database may hold
+ * anything), and backslashes are written as \xNN. */
+void ctl_put_field(FILE *f, const unsigned char *s, int last);
 
 #endif

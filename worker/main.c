@@ -15,6 +15,7 @@ static const char usage[] =
     "  init DB     create DB, or bring its schema up to date (WAL mode)\n"
     "  watch DB    add, remove and list watched domains, brands, keywords and patterns\n"
     "  crtsh DB    sync the certificates of the watched domains from crt.sh\n"
+    "  logs DB     load the CT logs of a v3 log list, add one by hand, list them\n"
     "\n"
     "`ctlite-worker COMMAND --help` describes a command.\n";
 
@@ -24,6 +25,16 @@ static const char init_usage[] =
     "Creates the SQLite database DB with ctlite's schema, or upgrades an existing one to the\n"
     "schema of this version. Safe to run again: a database already up to date is left as it is.\n"
     "The database is put in WAL mode, so analysts can query it while the worker writes.\n";
+
+void ctl_put_field(FILE *f, const unsigned char *s, int last)
+{
+    for (; s && *s; s++)
+        if (*s < 0x20 || *s == 0x7f || *s == '\\')
+            fprintf(f, "\\x%02X", *s);
+        else
+            fputc(*s, f);
+    fputc(last ? '\n' : '\t', f);
+}
 
 int is_help(const char *arg)
 {
@@ -63,6 +74,7 @@ static const struct {
     {"init", cmd_init},
     {"watch", cmd_watch},
     {"crtsh", cmd_crtsh},
+    {"logs", cmd_logs},
 };
 
 int main(int argc, char **argv)

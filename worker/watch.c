@@ -143,18 +143,6 @@ static int rm(sqlite3 *db, const char *id)
     return 0;
 }
 
-/* A field for the terminal: control bytes (which could move the cursor or recolour the
- * screen, and a database may hold anything) and the tab separator written as \xNN. */
-static void put_field(const unsigned char *s, int last)
-{
-    for (; s && *s; s++)
-        if (*s < 0x20 || *s == 0x7f || *s == '\\')
-            printf("\\x%02X", *s);
-        else
-            putchar(*s);
-    putchar(last ? '\n' : '\t');
-}
-
 static int ls(sqlite3 *db)
 {
     sqlite3_stmt *st;
@@ -163,7 +151,7 @@ static int ls(sqlite3 *db)
                                 "coalesce(note, '') FROM watch ORDER BY id",
                                 -1, &st, NULL);
     while (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-        for (int i = 0; i < 5; i++) put_field(sqlite3_column_text(st, i), i == 4);
+        for (int i = 0; i < 5; i++) ctl_put_field(stdout, sqlite3_column_text(st, i), i == 4);
     sqlite3_finalize(st);
     return rc == SQLITE_OK ? 0 : 1;
 }
