@@ -145,28 +145,39 @@ static void escaped(const unsigned char *s, size_t n, char *out, size_t outsz)
     out[k] = 0;
 }
 
+/* The subject's common name number i (an index of the name's entries) as UTF-8 text, control
+ * bytes escaped, since a common name may be any Unicode. -1 when it cannot be read. */
+static int common_name(const X509_NAME *subject, int i, char *out, size_t outsz)
+{
+    const ASN1_STRING *s = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, i));
+    unsigned char *utf8 = NULL;
+    int n = ASN1_STRING_to_UTF8(&utf8, s);
+    size_t k = 0;
+    for (int j = 0; j < n && k + 5 < outsz; j++)
+        if (utf8[j] < 0x20 || utf8[j] == 0x7f || utf8[j] == '\\')
+            k += (size_t)snprintf(out + k, outsz - k, "\\x%02X", utf8[j]);
+        else
+            out[k++] = (char)utf8[j];
+    if (outsz) out[k] = 0;
+    OPENSSL_free(utf8);
+    return n < 0 ? -1 : (int)k;
+}
+
+int ctl_cert_common_name(const ctl_cert *c, char *out, size_t outsz)
+{
+    const X509_NAME *subject = X509_get_subject_name(c->x);
+    int i = X509_NAME_get_index_by_NID(subject, NID_commonName, -1);
+    if (outsz) *out = 0;
+    return i < 0 ? -1 : common_name(subject, i, out, outsz);
+}
+
 void ctl_cert_names(const ctl_cert *c, void (*fn)(void *user, const char *type, const char *name),
                     void *user)
 {
     char buf[1024];
     const X509_NAME *subject = X509_get_subject_name(c->x);
-    for (int i = -1; (i = X509_NAME_get_index_by_NID(subject, NID_commonName, i)) >= 0;) {
-        const ASN1_STRING *s = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, i));
-        unsigned char *utf8 = NULL;
-        int n = ASN1_STRING_to_UTF8(&utf8, s);
-        if (n >= 0) {
-            /* A common name may be any Unicode: only control bytes are escaped. */
-            size_t k = 0;
-            for (int j = 0; j < n && k + 5 < sizeof buf; j++)
-                if (utf8[j] < 0x20 || utf8[j] == 0x7f || utf8[j] == '\\')
-                    k += (size_t)snprintf(buf + k, sizeof buf - k, "\\x%02X", utf8[j]);
-                else
-                    buf[k++] = (char)utf8[j];
-            buf[k] = 0;
-            fn(user, "cn", buf);
-        }
-        OPENSSL_free(utf8);
-    }
+    for (int i = -1; (i = X509_NAME_get_index_by_NID(subject, NID_commonName, i)) >= 0;)
+        if (common_name(subject, i, buf, sizeof buf) >= 0) fn(user, "cn", buf);
     GENERAL_NAMES *sans = X509_get_ext_d2i(c->x, NID_subject_alt_name, NULL, NULL);
     static const struct {
         int gen;

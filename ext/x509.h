@@ -19,6 +19,10 @@ void ctl_cert_free(ctl_cert *c);
 int ctl_cert_subject(const ctl_cert *c, char *out, size_t outsz);
 int ctl_cert_issuer(const ctl_cert *c, char *out, size_t outsz);
 
+/* The subject's first common name, UTF-8 with control bytes as \xNN; -1 (and "") when it
+ * has none. */
+int ctl_cert_common_name(const ctl_cert *c, char *out, size_t outsz);
+
 /* The serial number as lowercase hex of the DER INTEGER's content ("00..." when its high bit
  * is set), as crt.sh shows it. */
 int ctl_cert_serial(const ctl_cert *c, char *out, size_t outsz);

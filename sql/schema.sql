@@ -139,3 +139,42 @@ CREATE TABLE ct_log (
     enabled        INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)), -- 0: not followed
     updated_at     INTEGER NOT NULL DEFAULT (unixepoch()) -- when the row last changed
 ) STRICT;
+
+-- version 4
+-- Where the worker stands in each log: the entries before next_index are stored, those before
+-- verified_size were checked against a tree head signed by the log.
+ALTER TABLE ct_log ADD COLUMN next_index INTEGER NOT NULL DEFAULT 0; -- the next entry to fetch
+-- The collapsed Merkle tree of entries 0 .. next_index - 1: 32-byte hashes, one per bit set
+-- in next_index, lowest bit first. NULL while next_index is 0.
+ALTER TABLE ct_log ADD COLUMN tree BLOB;
+ALTER TABLE ct_log ADD COLUMN verified_size INTEGER NOT NULL DEFAULT 0; -- entries verified
+ALTER TABLE ct_log ADD COLUMN head_size INTEGER;      -- the last verified tree head: its size,
+ALTER TABLE ct_log ADD COLUMN head_root BLOB;         -- root hash,
+ALTER TABLE ct_log ADD COLUMN head_timestamp INTEGER; -- and timestamp (Unix milliseconds)
+ALTER TABLE ct_log ADD COLUMN error TEXT;             -- why the log stopped; NULL when fine
+ALTER TABLE ct_log ADD COLUMN error_at INTEGER;       -- when
+
+-- SHA-256 of the TBSCertificate without the CT poison and SCT list: a precertificate and its
+-- certificate share it.
+ALTER TABLE cert ADD COLUMN tbs_sha256 BLOB CHECK (length(tbs_sha256) = 32);
+CREATE INDEX cert_tbs_sha256 ON cert(tbs_sha256);
+
+-- Each log entry stored, once: which certificate it holds. An entry is verified when its
+-- index is below its log's verified_size.
+CREATE TABLE log_entry (
+    log          INTEGER NOT NULL REFERENCES ct_log(id) ON DELETE CASCADE,
+    idx          INTEGER NOT NULL,  -- the entry's index in the log
+    cert_id      INTEGER NOT NULL REFERENCES cert(id) ON DELETE CASCADE,
+    logged_at_ms INTEGER NOT NULL,  -- the entry's timestamp, Unix milliseconds
+    PRIMARY KEY (log, idx)
+) STRICT, WITHOUT ROWID;
+
+-- Entries that do not hold a readable certificate: kept with the reason, never skipped.
+CREATE TABLE malformed_entry (
+    log        INTEGER NOT NULL REFERENCES ct_log(id) ON DELETE CASCADE,
+    idx        INTEGER NOT NULL,  -- the entry's index in the log
+    error      TEXT NOT NULL,     -- what is wrong with it
+    leaf       BLOB,              -- the entry's bytes, for a closer look
+    first_seen INTEGER NOT NULL DEFAULT (unixepoch()),
+    PRIMARY KEY (log, idx)
+) STRICT;

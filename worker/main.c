@@ -16,6 +16,7 @@ static const char usage[] =
     "  watch DB    add, remove and list watched domains, brands, keywords and patterns\n"
     "  crtsh DB    sync the certificates of the watched domains from crt.sh\n"
     "  logs DB     load the CT logs of a v3 log list, add one by hand, list them\n"
+    "  tail DB     follow the static-ct-api logs, verified, into the database\n"
     "\n"
     "`ctlite-worker COMMAND --help` describes a command.\n";
 
@@ -71,10 +72,8 @@ static const struct {
     const char *name;
     int (*run)(int argc, char **argv);
 } commands[] = {
-    {"init", cmd_init},
-    {"watch", cmd_watch},
-    {"crtsh", cmd_crtsh},
-    {"logs", cmd_logs},
+    {"init", cmd_init}, {"watch", cmd_watch}, {"crtsh", cmd_crtsh},
+    {"logs", cmd_logs}, {"tail", cmd_tail},
 };
 
 int main(int argc, char **argv)

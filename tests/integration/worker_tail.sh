@@ -1,0 +1,81 @@
+# ctlite-worker tail against a loopback static-ct-api log (tests/fixtures/ctlog_server.py):
+# entries stored and verified against the signed checkpoint, a rerun that adds nothing, a bad
+# signature, a wrong root, a malformed entry, a truncated tile, and kill -9 during a catch-up.
+set -u
+. "$(dirname "$0")/../lib.sh"
+tmp=$(mktemp -d)
+pids=""
+trap 'kill $pids 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"' EXIT
+w=$CTLITE_WORKER
+export CTLITE_HTTP_BACKOFF=0.05 CTLITE_HTTP_TIMEOUT=5
+
+# start_log NAME ARGS...: a fake log in $tmp/NAME; sets url (its static-ct-api prefix) and key.
+start_log() {
+    local dir=$tmp/$1
+    shift
+    mkdir -p "$dir"
+    /usr/bin/python3 "$(dirname "$0")/../fixtures/ctlog_server.py" --port-file "$dir/port" \
+        --key-file "$dir/key" "$@" >"$dir/log" 2>&1 &
+    pids="$pids $!"
+    for _ in $(seq 100); do [ -s "$dir/port" ] && break; sleep 0.1; done
+    url="http://127.0.0.1:$(cat "$dir/port")"
+    key=$(cat "$dir/key")
+}
+control() { /usr/bin/python3 -c 'import sys, urllib.request as u; u.urlopen(sys.argv[1]).read()' "$url/_control?$1"; }
+state() { sqlite3 "$1" "SELECT next_index, verified_size, coalesce(error, '') FROM ct_log"; }
+
+start_log a --entries 700
+db=$tmp/a.db
+"$w" init "$db" >/dev/null
+"$w" logs "$db" add "$url/static/" "$key" --monitoring "$url/static/" --description fixture >/dev/null
+check "tail --once: every entry stored and verified" \
+    "tail: 1 logs, 700 entries stored (0 malformed), 0 failed|700|700|" \
+    "$("$w" tail "$db" --once)|$(state "$db")"
+check "entries once each, certificates with their names" "700|700|1" \
+    "$(sqlite3 "$db" "SELECT count(*), count(DISTINCT idx), (SELECT count(*) > 0 FROM cert_name
+                      WHERE registrable IN ('paypa1.com', 'xn--pypal-rqa.com')) FROM log_entry")"
+check "a precertificate and its certificate share tbs_sha256" 1 \
+    "$(sqlite3 "$db" "SELECT count(*) > 0 FROM (SELECT tbs_sha256 FROM cert GROUP BY tbs_sha256
+                      HAVING sum(precert) = 1 AND sum(NOT precert) = 1)")"
+check "a rerun stores nothing" "tail: 1 logs, 0 entries stored (0 malformed), 0 failed" \
+    "$("$w" tail "$db" --once)"
+
+control "fault=bad_signature"
+out=$("$w" tail "$db" --once 2>&1)
+check "a bad checkpoint signature: the log stops, said and recorded" \
+    "1|ctlite-worker tail: fixture: checkpoint: the signature does not verify|700|700|checkpoint: the signature does not verify" \
+    "$?|$(head -1 <<<"$out")|$(state "$db")"
+control "fault=bad_root"
+out=$("$w" tail "$db" --once 2>&1)
+check "a signed root the entries do not match: nothing more is verified" \
+    "1|700|the entries' root does not match the signed checkpoint at size 700: nothing past entry 700 is verified" \
+    "$?|$(state "$db" | cut -d'|' -f2-)"
+control "fault=malformed_entry"
+check "a malformed entry: kept with the reason, the log goes on" \
+    "tail: 1 logs, 1 entries stored (1 malformed), 0 failed|701|701||700|not a DER certificate" \
+    "$("$w" tail "$db" --once)|$(state "$db")|$(sqlite3 "$db" 'SELECT idx, error FROM malformed_entry')"
+
+# A growing log: a truncated data tile, then kill -9 during a catch-up.
+start_log b --entries 3000 --grow 2500
+db=$tmp/b.db
+"$w" init "$db" >/dev/null
+"$w" logs "$db" add "$url/static/" "$key" --monitoring "$url/static/" --description growing >/dev/null
+control "fault=truncated&path=tile/data"
+out=$("$w" tail "$db" --once 2>&1)
+check "a truncated data tile: the log stops with the reason" "1 data tile 0, entry" \
+    "$? $(grep -o 'data tile 0, entry' <<<"$out")"
+for delay in 0.3 0.6 0.9 1.2 1.5; do
+    "$w" tail "$db" --once >/dev/null 2>&1 &
+    sleep $delay
+    kill -9 $! 2>/dev/null
+    wait $! 2>/dev/null
+done
+"$w" tail "$db" --once >/dev/null 2>&1
+check "killed five times with -9, then a pass: every entry exactly once, all verified" "1|1|1" \
+    "$(sqlite3 "$db" "SELECT (SELECT count(*) + (SELECT count(*) FROM malformed_entry)
+                              FROM log_entry) = verified_size,
+                             (SELECT count(DISTINCT idx) = count(*) FROM log_entry),
+                             next_index = verified_size AND verified_size >= 5500 FROM ct_log")"
+check "after the kills the database is sound" ok "$(sqlite3 "$db" 'PRAGMA integrity_check')"
+
+check "tail --help" "usage: ctlite-worker tail DB" "$("$w" tail --help | head -1 | cut -c1-28)"

@@ -1,0 +1,160 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain.h"
+#include "ingest.h"
+#include "x509.h"
+
+enum { CERT, CERT_ID, NAME, SEEN, ENTRY, MALFORMED, NSTMT };
+
+static const char *const sql[NSTMT] = {
+    [CERT] = "INSERT INTO cert(sha256, tbs_sha256, serial, issuer_name, subject_cn, not_before, "
+             "not_after, precert, logged_at_ms, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+             "?9, ?10) ON CONFLICT (sha256) DO NOTHING",
+    [CERT_ID] = "SELECT id FROM cert WHERE sha256 = ?1",
+    [NAME] = "INSERT INTO cert_name(cert_id, name, registrable, wildcard) "
+             "VALUES (?1, ?2, registrable_domain(?2), ?3) ON CONFLICT DO NOTHING",
+    [SEEN] = "INSERT INTO seen_name(name, first_cert_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+    [ENTRY] = "INSERT INTO log_entry(log, idx, cert_id, logged_at_ms) VALUES (?1, ?2, ?3, ?4) "
+              "ON CONFLICT DO NOTHING",
+    [MALFORMED] = "INSERT INTO malformed_entry(log, idx, error, leaf) VALUES (?1, ?2, ?3, ?4) "
+                  "ON CONFLICT DO NOTHING",
+};
+
+struct ctl_ingest {
+    sqlite3 *db;
+    sqlite3_stmt *st[NSTMT];
+};
+
+ctl_ingest *ctl_ingest_new(sqlite3 *db, char *err, size_t errsz)
+{
+    ctl_ingest *g = calloc(1, sizeof *g);
+    if (!g) return snprintf(err, errsz, "out of memory"), NULL;
+    g->db = db;
+    for (int i = 0; i < NSTMT; i++)
+        if (sqlite3_prepare_v3(db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &g->st[i], NULL) !=
+            SQLITE_OK) {
+            snprintf(err, errsz, "%s", sqlite3_errmsg(db));
+            ctl_ingest_free(g);
+            return NULL;
+        }
+    return g;
+}
+
+void ctl_ingest_free(ctl_ingest *g)
+{
+    if (!g) return;
+    for (int i = 0; i < NSTMT; i++) sqlite3_finalize(g->st[i]);
+    free(g);
+}
+
+/* Steps a statement through and resets it; SQLITE_DONE or SQLITE_ROW is fine. */
+static int run(sqlite3_stmt *s)
+{
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
+}
+
+struct names {
+    ctl_ingest *g;
+    int64_t cert_id;
+    int failed;
+};
+
+/* Stores a DNS name, and a common name that is a host name: lowercase, '*.' kept. */
+static void add_name(void *user, const char *type, const char *name)
+{
+    struct names *n = user;
+    if (n->failed || (strcmp(type, "dns") != 0 && strcmp(type, "cn") != 0)) return;
+    size_t len = strlen(name);
+    char canon[CTL_HOST_MAX + 3];
+    int wild = ctl_is_wildcard(name, len);
+    int k = ctl_host_canon(name, len, canon + (wild ? 2 : 0));
+    if (k < 0 || (wild && k + 2 > CTL_HOST_MAX)) return; /* an organisation, say */
+    if (wild) memcpy(canon, "*.", 2);
+    sqlite3_stmt *s = n->g->st[NAME];
+    sqlite3_bind_int64(s, 1, n->cert_id);
+    sqlite3_bind_text(s, 2, canon, -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 3, wild);
+    sqlite3_stmt *seen = n->g->st[SEEN];
+    sqlite3_bind_text(seen, 1, canon, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(seen, 2, n->cert_id);
+    if (run(s) < 0 || run(seen) < 0) n->failed = 1;
+}
+
+static int malformed_row(ctl_ingest *g, int64_t log, uint64_t idx, const char *why,
+                         const struct ctl_ct_entry *e)
+{
+    sqlite3_stmt *s = g->st[MALFORMED];
+    sqlite3_bind_int64(s, 1, log);
+    sqlite3_bind_int64(s, 2, (sqlite3_int64)idx);
+    sqlite3_bind_text(s, 3, why, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_blob(s, 4, e->entry, (int)e->entry_len, SQLITE_STATIC);
+    return run(s);
+}
+
+int ctl_ingest_entry(ctl_ingest *g, int64_t log, uint64_t idx, const struct ctl_ct_entry *e,
+                     const uint8_t *der, size_t n, const char *source, int *malformed, char *err,
+                     size_t errsz)
+{
+    char why[120];
+    ctl_cert *c = der ? ctl_cert_parse(der, n, why, sizeof why) : NULL;
+    if (!c) {
+        if (!der) snprintf(why, sizeof why, "the entry carries no certificate");
+        (*malformed)++;
+        if (malformed_row(g, log, idx, why, e) < 0)
+            return snprintf(err, errsz, "%s", sqlite3_errmsg(g->db)), -1;
+        return 0;
+    }
+    uint8_t sha[32], tbs[32];
+    ctl_sha256(der, n, sha);
+    char serial[256], issuer[2048], cn[1024] = "";
+    int ok_nb, ok_na, has_tbs = ctl_cert_tbs_sha256(c, tbs) == 0;
+    int64_t nb = ctl_cert_not_before(c, &ok_nb), na = ctl_cert_not_after(c, &ok_na);
+    int sn = ctl_cert_serial(c, serial, sizeof serial),
+        in = ctl_cert_issuer(c, issuer, sizeof issuer);
+    if (sn < 0 || in < 0 || !ok_nb || !ok_na) {
+        ctl_cert_free(c);
+        (*malformed)++;
+        if (malformed_row(g, log, idx, "a field of the certificate cannot be read", e) < 0)
+            return snprintf(err, errsz, "%s", sqlite3_errmsg(g->db)), -1;
+        return 0;
+    }
+    ctl_cert_common_name(c, cn, sizeof cn);
+    sqlite3_stmt *s = g->st[CERT];
+    sqlite3_bind_blob(s, 1, sha, 32, SQLITE_STATIC);
+    if (has_tbs)
+        sqlite3_bind_blob(s, 2, tbs, 32, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(s, 2);
+    sqlite3_bind_text(s, 3, serial, sn, SQLITE_STATIC);
+    sqlite3_bind_text(s, 4, issuer, in, SQLITE_STATIC);
+    if (*cn)
+        sqlite3_bind_text(s, 5, cn, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(s, 5);
+    sqlite3_bind_int64(s, 6, nb);
+    sqlite3_bind_int64(s, 7, na);
+    sqlite3_bind_int(s, 8, ctl_cert_is_precert(c));
+    sqlite3_bind_int64(s, 9, (sqlite3_int64)e->timestamp);
+    sqlite3_bind_text(s, 10, source, -1, SQLITE_STATIC);
+    int fresh = 0;
+    if (run(s) == 0) fresh = sqlite3_changes(g->db) > 0;
+    sqlite3_stmt *q = g->st[CERT_ID];
+    sqlite3_bind_blob(q, 1, sha, 32, SQLITE_STATIC);
+    int64_t id = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : -1;
+    sqlite3_reset(q);
+    struct names nm = {g, id, 0};
+    if (id >= 0 && fresh) ctl_cert_names(c, add_name, &nm);
+    ctl_cert_free(c);
+    sqlite3_stmt *en = g->st[ENTRY];
+    sqlite3_bind_int64(en, 1, log);
+    sqlite3_bind_int64(en, 2, (sqlite3_int64)idx);
+    sqlite3_bind_int64(en, 3, id);
+    sqlite3_bind_int64(en, 4, (sqlite3_int64)e->timestamp);
+    if (id < 0 || nm.failed || run(en) < 0)
+        return snprintf(err, errsz, "%s", sqlite3_errmsg(g->db)), -1;
+    return 0;
+}

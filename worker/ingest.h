@@ -1,0 +1,28 @@
+/* ingest: CT log entries into the database. A certificate is stored once, keyed by the
+ * SHA-256 of its DER, with its names; each entry records which certificate it holds; an entry
+ * whose certificate cannot be read becomes a malformed_entry row. The caller holds the
+ * transaction. */
+#ifndef CTLITE_INGEST_H
+#define CTLITE_INGEST_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ctformat.h"
+
+typedef struct ctl_ingest ctl_ingest;
+
+/* Prepares the statements on db; NULL with err. */
+ctl_ingest *ctl_ingest_new(sqlite3 *db, char *err, size_t errsz);
+void ctl_ingest_free(ctl_ingest *g);
+
+/* Stores entry idx of log (ct_log.id): e, and der[n], the certificate or precertificate it
+ * holds as submitted (NULL when the entry does not carry it). source names the log for
+ * cert.source. 0, or -1 with err on a database error; an unreadable certificate is not an
+ * error but a malformed_entry row, counted in *malformed. */
+int ctl_ingest_entry(ctl_ingest *g, int64_t log, uint64_t idx, const struct ctl_ct_entry *e,
+                     const uint8_t *der, size_t n, const char *source, int *malformed, char *err,
+                     size_t errsz);
+
+#endif
