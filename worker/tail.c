@@ -1,9 +1,11 @@
-/* ctlite-worker tail: follows static-ct-api logs. Each pass reads the log's checkpoint and
- * checks its signature, then fetches the data tiles from where the database stands, checks
- * every entry against its level-0 hash tile and adds it to the log's collapsed Merkle tree,
- * and stores each tile's entries together with the new position and tree in one transaction.
- * Once the tree reaches the checkpoint's size its root must be the checkpoint's: only then do
+/* ctlite-worker tail: follows CT logs, static-ct-api and RFC 6962. Each pass reads the log's
+ * signed tree head (checkpoint or get-sth) and checks its signature, then fetches the entries
+ * from where the database stands (data tiles, each entry checked against its level-0 hash
+ * tile; or get-entries pages), adds them to the log's collapsed Merkle tree, and stores each
+ * tile's or page's entries with the new position and tree in one transaction. Once the tree
+ * reaches the head's size its root must be the head's: only then do
  * the entries count as verified. */
+#include <jansson.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,9 +21,10 @@
 static const char usage[] =
     "usage: ctlite-worker tail DB [--log ID ...] [--once] [--interval SECONDS]\n"
     "\n"
-    "Follows the static-ct-api logs of the ct_log table (see ctlite-worker logs) that are\n"
-    "enabled and neither rejected nor retired, or the logs given by id, from where the\n"
-    "database stands. Tree heads are checked against the log's key and every entry against\n"
+    "Follows the CT logs of the ct_log table (see ctlite-worker logs), RFC 6962 and\n"
+    "static-ct-api alike, that are enabled and neither rejected nor retired, or the logs\n"
+    "given by id, from where the database stands. Tree heads are checked against the log's key and "
+    "every entry against\n"
     "the signed root; entries count as verified (log_entry.idx < ct_log.verified_size) only\n"
     "then. A bad signature, a root that does not match or a tree that shrinks stops the log\n"
     "and is recorded in ct_log.error. A certificate that cannot be read is stored in\n"
@@ -43,6 +46,7 @@ static void on_signal(int sig)
 
 struct log {
     int64_t id;
+    int rfc6962;    /* else static-ct-api */
     char url[1024]; /* the monitoring prefix, ending with '/' */
     uint8_t key[4096];
     size_t key_len;
@@ -105,7 +109,65 @@ static int get(struct tail *t, struct log *l, const char *path, struct ctl_http_
     return ctl_http_get(t->http, url, NULL, r, err, errsz);
 }
 
-/* Stores the entries of data tile n from the tree's size on, checked against its hash tile. */
+/* A batch of entries stored in one transaction with the log's new position and tree. */
+struct batch {
+    struct ctl_merkle tree; /* the log's tree with the batch's entries */
+    int malformed, failed;
+};
+
+static int batch_begin(struct tail *t, struct log *l, struct batch *b, char *err, size_t errsz)
+{
+    memset(b, 0, sizeof *b);
+    b->tree = l->tree;
+    if (exec(t->db, "BEGIN IMMEDIATE") < 0)
+        return snprintf(err, errsz, "%s", sqlite3_errmsg(t->db)), -1;
+    return 0;
+}
+
+/* Adds the entry at the tree's size; der[n] is the certificate it carries. */
+static int batch_add(struct tail *t, struct log *l, struct batch *b, const struct ctl_ct_entry *e,
+                     const uint8_t *der, size_t n, char *err, size_t errsz)
+{
+    uint8_t leaf[CTL_HASH_LEN];
+    ctl_ct_leaf_hash(e, leaf);
+    uint64_t idx = b->tree.size;
+    ctl_merkle_append(&b->tree, leaf);
+    return ctl_ingest_entry(t->ingest, l->id, idx, e, der, n, l->name, &b->malformed, err, errsz);
+}
+
+/* Commits the batch with the log's position and tree when rc is 0, else rolls it back. */
+static int batch_end(struct tail *t, struct log *l, struct batch *b, int rc, char *err,
+                     size_t errsz)
+{
+    if (!rc) {
+        uint8_t blob[64 * CTL_HASH_LEN];
+        sqlite3_stmt *st;
+        rc = sqlite3_prepare_v2(t->db, "UPDATE ct_log SET next_index = ?2, tree = ?3 WHERE id = ?1",
+                                -1, &st, NULL) == SQLITE_OK
+                 ? 0
+                 : -1;
+        if (!rc) {
+            sqlite3_bind_int64(st, 1, l->id);
+            sqlite3_bind_int64(st, 2, (sqlite3_int64)b->tree.size);
+            sqlite3_bind_blob(st, 3, blob, (int)tree_blob(&b->tree, blob), SQLITE_STATIC);
+            rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+        }
+        sqlite3_finalize(st);
+        if (!rc && exec(t->db, "COMMIT") < 0) rc = -1;
+        if (rc) snprintf(err, errsz, "%s", sqlite3_errmsg(t->db));
+    }
+    if (rc) {
+        exec(t->db, "ROLLBACK");
+        return -1;
+    }
+    t->entries += (long)(b->tree.size - l->tree.size);
+    t->malformed += b->malformed;
+    l->tree = b->tree;
+    return 0;
+}
+
+/* static-ct-api: stores data tile n from the tree's size on, each entry checked against the
+ * level-0 hash tile. */
 static int tile(struct tail *t, struct log *l, uint64_t n, unsigned width, char *err, size_t errsz)
 {
     char path[128];
@@ -117,17 +179,16 @@ static int tile(struct tail *t, struct log *l, uint64_t n, unsigned width, char 
         ctl_http_response_free(&data);
         return -1;
     }
+    struct batch b;
     int rc = 0;
     if (hashes.len != (size_t)width * CTL_HASH_LEN) {
         snprintf(err, errsz, "%s is %zu bytes, not %u hashes", path, hashes.len, width);
         rc = -1;
+    } else {
+        rc = batch_begin(t, l, &b, err, errsz);
     }
-    struct ctl_merkle tree = l->tree;
-    uint64_t first = n * 256;
     const uint8_t *p = (const uint8_t *)data.body;
     size_t left = data.len;
-    int malformed = 0;
-    if (!rc) rc = exec(t->db, "BEGIN IMMEDIATE");
     for (unsigned j = 0; !rc && j < width; j++) {
         struct ctl_ct_entry e;
         const char *why;
@@ -138,104 +199,179 @@ static int tile(struct tail *t, struct log *l, uint64_t n, unsigned width, char 
             break;
         }
         p += used, left -= (size_t)used;
-        if (first + j < tree.size) continue; /* stored already */
+        if (n * 256 + j < b.tree.size) continue; /* stored already */
         uint8_t leaf[CTL_HASH_LEN];
         ctl_ct_leaf_hash(&e, leaf);
         if (memcmp(leaf, hashes.body + (size_t)j * CTL_HASH_LEN, CTL_HASH_LEN) != 0) {
             snprintf(err, errsz, "entry %llu does not hash to its level-0 tile hash",
-                     (unsigned long long)(first + j));
+                     (unsigned long long)(n * 256 + j));
             rc = -1;
             break;
         }
-        ctl_merkle_append(&tree, leaf);
-        const uint8_t *der = e.type == CTL_CT_PRECERT ? e.precert : e.der;
-        size_t der_len = e.type == CTL_CT_PRECERT ? e.precert_len : e.der_len;
-        rc = ctl_ingest_entry(t->ingest, l->id, first + j, &e, der, der_len, l->name, &malformed,
-                              err, errsz);
+        int pre = e.type == CTL_CT_PRECERT;
+        rc = batch_add(t, l, &b, &e, pre ? e.precert : e.der, pre ? e.precert_len : e.der_len, err,
+                       errsz);
     }
     if (!rc && left) {
         snprintf(err, errsz, "data tile %llu has bytes after its %u entries", (unsigned long long)n,
                  width);
         rc = -1;
     }
-    if (!rc) {
-        uint8_t blob[64 * CTL_HASH_LEN];
-        sqlite3_stmt *st;
-        rc = sqlite3_prepare_v2(t->db, "UPDATE ct_log SET next_index = ?2, tree = ?3 WHERE id = ?1",
-                                -1, &st, NULL) == SQLITE_OK
-                 ? 0
-                 : -1;
-        if (!rc) {
-            sqlite3_bind_int64(st, 1, l->id);
-            sqlite3_bind_int64(st, 2, (sqlite3_int64)tree.size);
-            sqlite3_bind_blob(st, 3, blob, (int)tree_blob(&tree, blob), SQLITE_STATIC);
-            rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
-        }
-        sqlite3_finalize(st);
-        if (rc) snprintf(err, errsz, "%s", sqlite3_errmsg(t->db));
-    }
-    if (!rc && exec(t->db, "COMMIT") < 0)
-        snprintf(err, errsz, "%s", sqlite3_errmsg(t->db)), rc = -1;
-    if (rc) {
-        exec(t->db, "ROLLBACK");
-    } else {
-        t->entries += (long)(tree.size - l->tree.size);
-        t->malformed += malformed;
-        l->tree = tree;
-    }
+    if (hashes.len == (size_t)width * CTL_HASH_LEN) rc = batch_end(t, l, &b, rc, err, errsz);
     ctl_http_response_free(&data);
     ctl_http_response_free(&hashes);
     return rc;
 }
 
-/* One pass over a log: up to its current checkpoint. */
+/* A JSON answer of an RFC 6962 log; NULL with err. */
+static json_t *get_json(struct tail *t, struct log *l, const char *path, char *err, size_t errsz)
+{
+    struct ctl_http_response r;
+    if (get(t, l, path, &r, err, errsz) < 0) return NULL;
+    json_error_t e;
+    json_t *j = json_loadb(r.body, r.len, 0, &e);
+    ctl_http_response_free(&r);
+    if (!j)
+        snprintf(err, errsz, "%s: invalid JSON at line %d, column %d: %s", path, e.line, e.column,
+                 e.text);
+    return j;
+}
+
+/* Base64 text s into a malloc'd buffer; NULL when it is not base64. */
+static uint8_t *b64(const char *s, size_t *n)
+{
+    size_t len = s ? strlen(s) : 0;
+    uint8_t *out = s ? malloc(len / 4 * 3 + 1) : NULL;
+    ptrdiff_t k = out ? ctl_base64_decode(s, len, out) : -1;
+    if (k < 0) {
+        free(out);
+        return NULL;
+    }
+    *n = (size_t)k;
+    return out;
+}
+
+/* RFC 6962: a signed tree head from get-sth. */
+static int get_sth(struct tail *t, struct log *l, struct ctl_tree_head *th, char *err, size_t errsz)
+{
+    memset(th, 0, sizeof *th);
+    json_t *j = get_json(t, l, "ct/v1/get-sth", err, errsz);
+    if (!j) return -1;
+    size_t rn = 0, sn = 0;
+    uint8_t *root = b64(json_string_value(json_object_get(j, "sha256_root_hash")), &rn);
+    uint8_t *sig = b64(json_string_value(json_object_get(j, "tree_head_signature")), &sn);
+    json_t *size = json_object_get(j, "tree_size"), *ts = json_object_get(j, "timestamp");
+    int rc = -1;
+    if (!root || rn != CTL_HASH_LEN || !sig || !json_is_integer(size) || !json_is_integer(ts) ||
+        json_integer_value(size) < 0) {
+        snprintf(err, errsz, "get-sth: not a signed tree head");
+    } else {
+        th->size = (uint64_t)json_integer_value(size);
+        th->timestamp = (uint64_t)json_integer_value(ts);
+        memcpy(th->root, root, CTL_HASH_LEN);
+        char why[200];
+        rc = ctl_ct_verify_sth(th, sig, sn, l->key, l->key_len, why, sizeof why);
+        if (rc) snprintf(err, errsz, "get-sth: %s", why);
+    }
+    free(root);
+    free(sig);
+    json_decref(j);
+    return rc;
+}
+
+/* RFC 6962: stores entries from the tree's size to at most end - 1, as one page of
+ * get-entries gives them (a short page is normal). */
+static int page(struct tail *t, struct log *l, uint64_t end, char *err, size_t errsz)
+{
+    char path[128];
+    uint64_t start = l->tree.size, last = start + 255 < end ? start + 255 : end - 1;
+    snprintf(path, sizeof path, "ct/v1/get-entries?start=%llu&end=%llu", (unsigned long long)start,
+             (unsigned long long)last);
+    json_t *j = get_json(t, l, path, err, errsz);
+    if (!j) return -1;
+    json_t *entries = json_object_get(j, "entries");
+    size_t count = json_array_size(entries);
+    struct batch b;
+    int rc = 0;
+    if (!json_is_array(entries) || !count || count > last - start + 1) {
+        snprintf(err, errsz, "get-entries from %llu: %zu entries", (unsigned long long)start,
+                 count);
+        rc = -1;
+    } else {
+        rc = batch_begin(t, l, &b, err, errsz);
+    }
+    for (size_t i = 0; !rc && i < count; i++) {
+        json_t *o = json_array_get(entries, i);
+        size_t ln = 0, xn = 0;
+        uint8_t *leaf = b64(json_string_value(json_object_get(o, "leaf_input")), &ln);
+        uint8_t *extra = b64(json_string_value(json_object_get(o, "extra_data")), &xn);
+        struct ctl_ct_entry e;
+        const char *why = "leaf_input or extra_data is not base64";
+        if (!leaf || !extra || ctl_ct_parse_leaf(leaf, ln, &e, &why) < 0) {
+            snprintf(err, errsz, "entry %llu: %s", (unsigned long long)(start + i), why);
+            rc = -1;
+        } else {
+            /* A precertificate entry's extra_data starts with the precertificate itself. */
+            const uint8_t *der = e.der;
+            size_t dn = e.der_len;
+            if (e.type == CTL_CT_PRECERT) {
+                dn = xn >= 3 ? (size_t)extra[0] << 16 | (size_t)extra[1] << 8 | extra[2] : 0;
+                der = xn >= 3 && dn <= xn - 3 ? extra + 3 : NULL;
+            }
+            rc = batch_add(t, l, &b, &e, der, der ? dn : 0, err, errsz);
+        }
+        free(leaf);
+        free(extra);
+    }
+    if (json_is_array(entries) && count && count <= last - start + 1)
+        rc = batch_end(t, l, &b, rc, err, errsz);
+    json_decref(j);
+    return rc;
+}
+
+/* One pass over a log: up to its current signed tree head. */
 static void follow(struct tail *t, struct log *l)
 {
     char err[1024];
-    struct ctl_http_response r;
-    if (get(t, l, "checkpoint", &r, err, sizeof err) < 0) {
-        log_error(t, l, err);
-        return;
-    }
     struct ctl_tree_head th;
-    int ok = ctl_ct_verify_checkpoint(r.body, r.len, l->key, l->key_len, &th, err, sizeof err);
-    ctl_http_response_free(&r);
-    if (ok < 0) {
-        char msg[1100];
-        snprintf(msg, sizeof msg, "checkpoint: %s", err);
-        {
-            log_error(t, l, msg);
-            return;
+    int rc;
+    if (l->rfc6962) {
+        rc = get_sth(t, l, &th, err, sizeof err);
+    } else {
+        struct ctl_http_response r;
+        char why[600];
+        rc = get(t, l, "checkpoint", &r, err, sizeof err);
+        if (!rc) {
+            rc = ctl_ct_verify_checkpoint(r.body, r.len, l->key, l->key_len, &th, why, sizeof why);
+            if (rc) snprintf(err, sizeof err, "checkpoint: %s", why);
+            ctl_http_response_free(&r);
         }
     }
-    if (th.size < l->verified) {
+    if (!rc && th.size < l->verified) {
         snprintf(err, sizeof err, "the tree shrank from %llu to %llu entries",
                  (unsigned long long)l->verified, (unsigned long long)th.size);
-        {
-            log_error(t, l, err);
-            return;
-        }
+        rc = -1;
     }
-    while (l->tree.size < th.size && !stopping) {
+    while (!rc && l->tree.size < th.size && !stopping) {
         uint64_t n = l->tree.size / 256;
         uint64_t end = (n + 1) * 256 < th.size ? (n + 1) * 256 : th.size;
-        if (tile(t, l, n, (unsigned)(end - n * 256), err, sizeof err) < 0) {
-            log_error(t, l, err);
-            return;
-        }
+        rc = l->rfc6962 ? page(t, l, th.size, err, sizeof err)
+                        : tile(t, l, n, (unsigned)(end - n * 256), err, sizeof err);
+    }
+    if (rc) {
+        log_error(t, l, err);
+        return;
     }
     if (l->tree.size != th.size) return; /* stopped by a signal */
     uint8_t root[CTL_HASH_LEN];
     ctl_merkle_root(&l->tree, root);
     if (memcmp(root, th.root, CTL_HASH_LEN) != 0) {
         snprintf(err, sizeof err,
-                 "the entries' root does not match the signed checkpoint at size %llu: nothing "
+                 "the entries' root does not match the signed tree head at size %llu: nothing "
                  "past entry %llu is verified",
                  (unsigned long long)th.size, (unsigned long long)l->verified);
-        {
-            log_error(t, l, err);
-            return;
-        }
+        log_error(t, l, err);
+        return;
     }
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(t->db,
@@ -262,8 +398,8 @@ static int load_logs(sqlite3 *db, char **ids, int nids, struct log **out, int *n
     }
     if (!list) return -1;
     char *sql = sqlite3_mprintf(
-        "SELECT id, monitoring_url, key, next_index, tree, verified_size, "
-        "coalesce(description, url) FROM ct_log WHERE api = 'static-ct-api' AND %s%s%s ORDER BY id",
+        "SELECT id, coalesce(monitoring_url, url), key, next_index, tree, verified_size, "
+        "coalesce(description, url), api = 'rfc6962' FROM ct_log WHERE %s%s%s ORDER BY id",
         nids ? "id IN (" : "enabled AND coalesce(state, '') NOT IN ('rejected', 'retired')",
         nids ? list : "", nids ? ")" : "");
     sqlite3_free(list);
@@ -290,6 +426,7 @@ static int load_logs(sqlite3 *db, char **ids, int nids, struct log **out, int *n
                   (size_t)sqlite3_column_bytes(st, 4));
         l->verified = (uint64_t)sqlite3_column_int64(st, 5);
         snprintf(l->name, sizeof l->name, "%s", sqlite3_column_text(st, 6));
+        l->rfc6962 = sqlite3_column_int(st, 7);
     }
     sqlite3_finalize(st);
     return 0;

@@ -48,7 +48,7 @@ check "a bad checkpoint signature: the log stops, said and recorded" \
 control "fault=bad_root"
 out=$("$w" tail "$db" --once 2>&1)
 check "a signed root the entries do not match: nothing more is verified" \
-    "1|700|the entries' root does not match the signed checkpoint at size 700: nothing past entry 700 is verified" \
+    "1|700|the entries' root does not match the signed tree head at size 700: nothing past entry 700 is verified" \
     "$?|$(state "$db" | cut -d'|' -f2-)"
 control "fault=malformed_entry"
 check "a malformed entry: kept with the reason, the log goes on" \
@@ -77,5 +77,27 @@ check "killed five times with -9, then a pass: every entry exactly once, all ver
                              (SELECT count(DISTINCT idx) = count(*) FROM log_entry),
                              next_index = verified_size AND verified_size >= 5500 FROM ct_log")"
 check "after the kills the database is sound" ok "$(sqlite3 "$db" 'PRAGMA integrity_check')"
+
+# The same kind of log through RFC 6962: get-sth and get-entries, short pages included.
+start_log c --entries 1500 --page 100
+db=$tmp/c.db
+"$w" init "$db" >/dev/null
+"$w" logs "$db" add "$url/rfc6962/" "$key" --description rfc >/dev/null
+check "RFC 6962: every entry stored and verified, through short pages" \
+    "tail: 1 logs, 1500 entries stored (0 malformed), 0 failed|1500|1500|" \
+    "$("$w" tail "$db" --once)|$(state "$db")"
+check "RFC 6962: the same certificates as through static-ct-api" "1" \
+    "$(sqlite3 "$db" "ATTACH '$tmp/a.db' AS a; SELECT count(*) = 0 FROM (SELECT sha256 FROM cert
+                      WHERE id IN (SELECT cert_id FROM log_entry WHERE idx < 700)
+                      EXCEPT SELECT sha256 FROM a.cert)")"
+control "fault=bad_signature"
+out=$("$w" tail "$db" --once 2>&1)
+check "RFC 6962: a bad tree head signature stops the log" \
+    "1 ctlite-worker tail: rfc: get-sth: the signature does not verify" "$? $(head -1 <<<"$out")"
+control "fault=short_page&count=3"
+control "fault=malformed_entry"
+check "RFC 6962: pages of one entry and a malformed entry" \
+    "tail: 1 logs, 1 entries stored (1 malformed), 0 failed|1501|1501|" \
+    "$("$w" tail "$db" --once)|$(state "$db")"
 
 check "tail --help" "usage: ctlite-worker tail DB" "$("$w" tail --help | head -1 | cut -c1-28)"
