@@ -31,6 +31,7 @@ struct net {
     int refs; /* one per registration that holds it */
     ctl_http *http;
     char env_err[256]; /* a bad environment variable, reported on every request */
+    char env_bad[32];  /* the setting it was for: setting that one here replaces it */
     char crtsh_url[512];
     double ttl;          /* seconds an answer is reused */
     struct entry *cache; /* newest first */
@@ -118,13 +119,17 @@ static struct net *net_new(void)
     const struct {
         const char *var, *name;
     } env[] = {{"CTLITE_CRTSH_URL", "crtsh_url"}, {"CTLITE_CRTSH_CACHE_TTL", "crtsh_cache_ttl"}};
-    for (size_t i = 0; i < sizeof env / sizeof *env && !*err; i++) {
+    for (size_t i = 0; i < sizeof env / sizeof *env; i++) { /* all applied; the first error kept */
         const char *v = getenv(env[i].var);
         char why[200];
-        if (v && net_set(n, env[i].name, v, why, sizeof why) < 0)
+        if (v && net_set(n, env[i].name, v, why, sizeof why) < 0 && !*err)
             snprintf(err, sizeof err, "%s: %s", env[i].var, why);
     }
     snprintf(n->env_err, sizeof n->env_err, "%s", err);
+    /* "CTLITE_HTTP_TIMEOUT: ..." is about timeout, "CTLITE_CRTSH_URL: ..." about crtsh_url. */
+    const char *var = !strncmp(err, "CTLITE_HTTP_", 12) ? err + 12 : err + (*err ? 7 : 0);
+    for (size_t i = 0; var[i] && var[i] != ':' && i + 1 < sizeof n->env_bad; i++)
+        n->env_bad[i] = (char)(var[i] >= 'A' && var[i] <= 'Z' ? var[i] + 32 : var[i]);
     return n;
 }
 
@@ -598,7 +603,7 @@ static void setting_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         ctl_errorf(ctx, "ctlite_setting: %s", err);
     } else if (!strcmp(name, "crtsh_url") || !strcmp(name, "crtsh_cache_ttl") ||
                ctl_http_get_setting(ctl_http_config(n->http), name, out, sizeof out) == 0) {
-        if (value) *n->env_err = 0; /* a setting made here stands in for a bad variable */
+        if (value && !strcmp(name, n->env_bad)) *n->env_err = 0; /* it replaces the variable */
         if (!strcmp(name, "crtsh_url")) snprintf(out, sizeof out, "%s", n->crtsh_url);
         if (!strcmp(name, "crtsh_cache_ttl")) snprintf(out, sizeof out, "%g", n->ttl);
         sqlite3_result_text(ctx, out, -1, SQLITE_TRANSIENT);

@@ -29,6 +29,7 @@ void ctl_http_config_init(struct ctl_http_config *c)
 
 int ctl_http_config_env(struct ctl_http_config *c, char *err, size_t errsz)
 {
+    int rc = 0;
     for (const char *const *name = ctl_http_setting_names; *name; name++) {
         char var[64];
         size_t k = (size_t)snprintf(var, sizeof var, "CTLITE_HTTP_");
@@ -37,12 +38,12 @@ int ctl_http_config_env(struct ctl_http_config *c, char *err, size_t errsz)
         var[k] = 0;
         const char *v = getenv(var);
         char why[200];
-        if (v && ctl_http_set(c, *name, v, why, sizeof why) < 0) {
+        if (v && ctl_http_set(c, *name, v, why, sizeof why) < 0 && !rc) {
             snprintf(err, errsz, "%s: %s", var, why);
-            return -1;
+            rc = -1; /* the others still apply */
         }
     }
-    return 0;
+    return rc;
 }
 
 /* Seconds as a decimal number into milliseconds, within [lo, hi]. */

@@ -26,7 +26,7 @@ void ctl_http_config_init(struct ctl_http_config *c);
 
 /* Applies the environment variables CTLITE_HTTP_TIMEOUT, CTLITE_HTTP_MAX_ATTEMPTS, ... (one
  * per setting of ctl_http_set, in upper case). Returns 0, or -1 with a message in err naming
- * the variable. */
+ * the first bad variable; the good ones apply all the same. */
 int ctl_http_config_env(struct ctl_http_config *c, char *err, size_t errsz);
 
 /* Sets one setting by name: timeout (seconds), max_attempts, min_interval (seconds),

@@ -442,7 +442,15 @@ int cmd_tail(int argc, char **argv)
     for (int i = 2; i < argc; i++) {
         if (!strcmp(argv[i], "--log")) {
             ids = argv + i + 1;
-            while (i + 1 < argc && argv[i + 1][0] != '-') i++, nids++;
+            while (i + 1 < argc && argv[i + 1][0] != '-') {
+                char *end;
+                strtoll(argv[++i], &end, 10);
+                if (*end || end == argv[i])
+                    return fprintf(stderr, "ctlite-worker tail: --log: '%s' is not a log id\n",
+                                   argv[i]),
+                           2;
+                nids++;
+            }
             if (!nids) return fputs(usage, stderr), 2;
         } else if (!strcmp(argv[i], "--once")) {
             once = 1;

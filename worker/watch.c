@@ -79,9 +79,16 @@ static int add(sqlite3 *db, int argc, char **argv)
             exact = 1;
         else if (!strcmp(argv[i], "--note") && i + 1 < argc)
             note = argv[++i];
-        else if (!strcmp(argv[i], "--threshold") && i + 1 < argc && !strcmp(kind, "keywords"))
-            threshold = strtol(argv[++i], NULL, 10);
-        else
+        else if (!strcmp(argv[i], "--threshold") && i + 1 < argc && !strcmp(kind, "keywords")) {
+            char *end;
+            threshold = strtol(argv[++i], &end, 10);
+            if (*end || end == argv[i] || threshold < 1)
+                return fprintf(stderr,
+                               "ctlite-worker watch: --threshold: '%s' is not a whole "
+                               "number from 1\n",
+                               argv[i]),
+                       1;
+        } else
             return fprintf(stderr, "ctlite-worker watch: unexpected '%s'\n%s", argv[i], usage), 2;
     }
     char canon[CTL_HOST_MAX + 1], words[1024], err[300];

@@ -125,6 +125,11 @@ check "DIRECTONLY: not from a view" "error: unsafe use of virtual table \"crtsh\
 check "a bad environment variable is reported" \
     "error: crtsh: CTLITE_HTTP_TIMEOUT: HTTP setting timeout: 'soon' is not seconds, more than 0 and at most 86400" \
     "$(CTLITE_HTTP_TIMEOUT=soon q "SELECT count(*) FROM crtsh('example.com')")"
+check "a bad variable stays reported until its own setting is made here" "1|7" \
+    "$(CTLITE_HTTP_TIMEOUT=soon q "SELECT ctlite_setting('max_attempts', 3);
+        SELECT count(*) FROM crtsh('example.com')" | grep -c '^error: crtsh: CTLITE_HTTP_TIMEOUT')|$(
+        CTLITE_HTTP_TIMEOUT=soon q "SELECT ctlite_setting('timeout', 5);
+        SELECT count(*) FROM crtsh('example.com')" | grep -x 7)"
 check "settings: set and read back" "3|0.5|https://crt.sh/" \
     "$(q "SELECT ctlite_setting('max_attempts', 3), ctlite_setting('min_interval', '0.5'),
                  ctlite_setting('crtsh_url', 'https://crt.sh/')")"

@@ -26,6 +26,7 @@ for bad in "domain com|'com' is a public suffix, not a domain" \
     "brand www.paypal.com|a brand is a registrable domain: 'paypal.com', not 'www.paypal.com'" \
     "regex (x|regexp: pattern '(x': missing closing parenthesis at offset 2" \
     "keywords a,b --threshold 3|the threshold must be 1 to 2" \
+    "keywords a,b --threshold two|--threshold: 'two' is not a whole number from 1" \
     "domain a_b@c|'a_b@c' is not a host name"; do
     args=${bad%%|*}
     # shellcheck disable=SC2086

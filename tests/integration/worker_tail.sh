@@ -100,4 +100,6 @@ check "RFC 6962: pages of one entry and a malformed entry" \
     "tail: 1 logs, 1 entries stored (1 malformed), 0 failed|1501|1501|" \
     "$("$w" tail "$db" --once)|$(state "$db")"
 
+out=$("$w" tail "$tmp/a.db" --once --log one 2>&1)
+check "tail --log with something that is no id" "2 ctlite-worker tail: --log: 'one' is not a log id" "$? $out"
 check "tail --help" "usage: ctlite-worker tail DB" "$("$w" tail --help | head -1 | cut -c1-28)"
