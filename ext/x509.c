@@ -1,7 +1,8 @@
-/* SHA256(): no provider lookup (and its locks) per call, which EVP_Digest pays. */
+/* SHA256() and SHA256_Init(): no provider lookup (and its locks) per call, which EVP pays. */
 #define OPENSSL_API_COMPAT 0x10101000L
 #include <arpa/inet.h>
 #include <openssl/bio.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
 #include <openssl/sha.h>
@@ -14,33 +15,166 @@
 
 #include "x509.h"
 
-struct ctl_cert {
-    X509 *x;
+/* A DER TLV: its identifier octet, where it starts, and its content. */
+struct tlv {
+    int tag;
+    const uint8_t *start, *p;
+    size_t n;
 };
+
+/* Reads the TLV at *p, which must end by end, and moves *p past it. -1 when there is none:
+ * a multi-octet tag, an indefinite length or one past end. */
+static int next(const uint8_t **p, const uint8_t *end, struct tlv *t)
+{
+    const uint8_t *s = *p;
+    if (end - s < 2 || (s[0] & 0x1f) == 0x1f) return -1;
+    size_t len = s[1], k = 2;
+    if (len & 0x80) {
+        size_t m = len & 0x7f;
+        if (m == 0 || m > 4 || (size_t)(end - s) < 2 + m) return -1;
+        len = 0;
+        for (size_t i = 0; i < m; i++) len = len << 8 | s[2 + i];
+        k += m;
+    }
+    if (len > (size_t)(end - s) - k) return -1;
+    *t = (struct tlv){s[0], s, s + k, len};
+    *p = s + k + len;
+    return 0;
+}
+
+/* Reads the next TLV, which must have the given tag. */
+static int expect(const uint8_t **p, const uint8_t *end, int tag, struct tlv *t)
+{
+    return next(p, end, t) == 0 && t->tag == tag ? 0 : -1;
+}
+
+static size_t whole(const struct tlv *t)
+{
+    return (size_t)(t->p - t->start) + t->n;
+}
+
+/* The OIDs' content octets: the CT poison, the SCT list, subjectAltName. */
+static const uint8_t poison_oid[] = {0x2b, 6, 1, 4, 1, 0xd6, 0x79, 2, 4, 3};
+static const uint8_t scts_oid[] = {0x2b, 6, 1, 4, 1, 0xd6, 0x79, 2, 4, 2};
+static const uint8_t san_oid[] = {0x55, 0x1d, 0x11};
+
+static int oid_is(const struct tlv *oid, const uint8_t *want, size_t n)
+{
+    return oid->n == n && memcmp(oid->p, want, n) == 0;
+}
+
+/* Whether an Extension is the poison or the SCT list, which a precertificate and its
+ * certificate differ by. */
+static int ct_only(const struct tlv *ext)
+{
+    const uint8_t *q = ext->p;
+    struct tlv oid;
+    return next(&q, ext->p + ext->n, &oid) == 0 &&
+           (oid_is(&oid, poison_oid, sizeof poison_oid) || oid_is(&oid, scts_oid, sizeof scts_oid));
+}
+
+/* The certificate is walked by hand so that only what is asked for is decoded: d2i_X509
+ * decodes the public key and caches every extension through OpenSSL's providers, which
+ * costs several times the rest of the work and takes a lock per lookup. The names, times
+ * and subjectAltName are decoded with OpenSSL. */
+struct ctl_cert {
+    struct tlv tbs, serial, not_before, not_after;
+    struct tlv exts;    /* the [3] extensions field, or n = 0 without one */
+    struct tlv ext_seq; /* the SEQUENCE inside it */
+    struct tlv san;     /* the subjectAltName's extnValue content, or n = 0 */
+    int precert;
+    X509_NAME *issuer, *subject;
+    uint8_t der[];
+};
+
+/* Checks an Extensions SEQUENCE, noting the CT poison and the subjectAltName. */
+static int extensions(ctl_cert *c)
+{
+    const uint8_t *p = c->ext_seq.p, *end = p + c->ext_seq.n;
+    while (p < end) {
+        struct tlv ext, oid, f;
+        if (expect(&p, end, 0x30, &ext) < 0) return -1;
+        const uint8_t *q = ext.p, *qe = ext.p + ext.n;
+        if (expect(&q, qe, 0x06, &oid) < 0 || next(&q, qe, &f) < 0) return -1;
+        if (f.tag == 0x01 && next(&q, qe, &f) < 0) return -1; /* critical */
+        if (f.tag != 0x04 || q != qe) return -1;
+        if (oid_is(&oid, poison_oid, sizeof poison_oid)) c->precert = 1;
+        if (oid_is(&oid, san_oid, sizeof san_oid) && !c->san.start) c->san = f;
+    }
+    return 0;
+}
+
+static X509_NAME *name(const struct tlv *t)
+{
+    const unsigned char *p = t->start;
+    X509_NAME *x = d2i_X509_NAME(NULL, &p, (long)whole(t));
+    if (x && p != t->start + whole(t)) X509_NAME_free(x), x = NULL;
+    return x;
+}
+
+/* Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue } in der[n],
+ * the whole input; 1 when bytes follow it, -1 when it is not one. TBSCertificate ::= SEQUENCE { [0]
+ * version OPTIONAL, serialNumber, signature, issuer, validity, subject, subjectPublicKeyInfo, [1]
+ * and [2] unique ids OPTIONAL, [3] extensions OPTIONAL } (RFC 5280). */
+static int walk(ctl_cert *c, size_t n)
+{
+    const uint8_t *p = c->der, *end = c->der + n;
+    struct tlv cert, alg, sig, validity, subject, issuer, spki, f;
+    if (expect(&p, end, 0x30, &cert) < 0) return -1;
+    if (p != end) return 1;
+    p = cert.p, end = cert.p + cert.n;
+    if (expect(&p, end, 0x30, &c->tbs) < 0 || expect(&p, end, 0x30, &alg) < 0 ||
+        expect(&p, end, 0x03, &sig) < 0 || p != end)
+        return -1;
+    p = c->tbs.p, end = c->tbs.p + c->tbs.n;
+    if (next(&p, end, &f) < 0) return -1;
+    if (f.tag == 0xa0 && next(&p, end, &f) < 0) return -1;
+    c->serial = f;
+    if (f.tag != 0x02 || !f.n || expect(&p, end, 0x30, &alg) < 0 ||
+        expect(&p, end, 0x30, &issuer) < 0 || expect(&p, end, 0x30, &validity) < 0 ||
+        expect(&p, end, 0x30, &subject) < 0 || expect(&p, end, 0x30, &spki) < 0)
+        return -1;
+    while (p < end) {
+        if (next(&p, end, &f) < 0) return -1;
+        if (f.tag == 0xa3) {
+            const uint8_t *q = f.p;
+            c->exts = f;
+            if (expect(&q, f.p + f.n, 0x30, &c->ext_seq) < 0 || q != f.p + f.n || extensions(c) < 0)
+                return -1;
+        } else if (f.tag != 0x81 && f.tag != 0x82 && f.tag != 0xa1 && f.tag != 0xa2) {
+            return -1;
+        }
+    }
+    const uint8_t *q = validity.p, *qe = validity.p + validity.n;
+    if (next(&q, qe, &c->not_before) < 0 || next(&q, qe, &c->not_after) < 0 || q != qe) return -1;
+    c->issuer = name(&issuer);
+    c->subject = name(&subject);
+    return c->issuer && c->subject ? 0 : -1;
+}
 
 ctl_cert *ctl_cert_parse(const uint8_t *der, size_t n, char *err, size_t errsz)
 {
-    const unsigned char *p = der;
-    X509 *x = n && n < 0x7fffffff ? d2i_X509(NULL, &p, (long)n) : NULL;
-    if (!x || p != der + n) {
-        X509_free(x);
-        snprintf(err, errsz, x ? "bytes after the certificate" : "not a DER certificate");
-        return NULL;
-    }
-    ctl_cert *c = malloc(sizeof *c);
+    ctl_cert *c = n < 0x7fffffff ? calloc(1, sizeof *c + n) : NULL;
     if (!c) {
-        X509_free(x);
-        snprintf(err, errsz, "out of memory");
+        snprintf(err, errsz, n < 0x7fffffff ? "out of memory" : "not a DER certificate");
         return NULL;
     }
-    c->x = x;
+    memcpy(c->der, der, n);
+    int rc = walk(c, n);
+    if (rc) {
+        ERR_clear_error();
+        ctl_cert_free(c);
+        snprintf(err, errsz, rc > 0 ? "bytes after the certificate" : "not a DER certificate");
+        return NULL;
+    }
     return c;
 }
 
 void ctl_cert_free(ctl_cert *c)
 {
     if (!c) return;
-    X509_free(c->x);
+    X509_NAME_free(c->issuer);
+    X509_NAME_free(c->subject);
     free(c);
 }
 
@@ -60,34 +194,28 @@ static int dn(const X509_NAME *name, char *out, size_t outsz)
 
 int ctl_cert_subject(const ctl_cert *c, char *out, size_t outsz)
 {
-    return dn(X509_get_subject_name(c->x), out, outsz);
+    return dn(c->subject, out, outsz);
 }
 
 int ctl_cert_issuer(const ctl_cert *c, char *out, size_t outsz)
 {
-    return dn(X509_get_issuer_name(c->x), out, outsz);
+    return dn(c->issuer, out, outsz);
 }
 
 int ctl_cert_serial(const ctl_cert *c, char *out, size_t outsz)
 {
-    unsigned char *der = NULL;
-    int n = i2d_ASN1_INTEGER(X509_get0_serialNumber(c->x), &der);
-    /* Skip the tag and the length: what is left is the INTEGER's content. */
-    int skip = n > 2 ? (der[1] & 0x80 ? 2 + (der[1] & 0x7f) : 2) : n;
-    int len = 2 * (n - skip);
-    if (n <= 2 || (size_t)len >= outsz) {
-        OPENSSL_free(der);
-        return -1;
-    }
-    for (int i = skip; i < n; i++) snprintf(out + 2 * (i - skip), 3, "%02x", der[i]);
-    OPENSSL_free(der);
-    return len;
+    if (2 * c->serial.n >= outsz) return -1;
+    for (size_t i = 0; i < c->serial.n; i++) snprintf(out + 2 * i, 3, "%02x", c->serial.p[i]);
+    return (int)(2 * c->serial.n);
 }
 
-static int64_t unix_time(const ASN1_TIME *t, int *ok)
+/* UTCTime or GeneralizedTime as Unix seconds. */
+static int64_t unix_time(const struct tlv *t, int *ok)
 {
+    ASN1_TIME at = {(int)t->n, t->tag == 0x17 ? V_ASN1_UTCTIME : V_ASN1_GENERALIZEDTIME,
+                    (unsigned char *)t->p, 0};
     struct tm tm;
-    *ok = t && ASN1_TIME_to_tm(t, &tm) == 1;
+    *ok = (t->tag == 0x17 || t->tag == 0x18) && ASN1_TIME_to_tm(&at, &tm) == 1;
     if (!*ok) return 0;
     int64_t y = tm.tm_year + 1900, m = tm.tm_mon + 1, d = tm.tm_mday;
     /* Days since 1970-01-01 in the proleptic Gregorian calendar (no time zone involved). */
@@ -100,12 +228,12 @@ static int64_t unix_time(const ASN1_TIME *t, int *ok)
 
 int64_t ctl_cert_not_before(const ctl_cert *c, int *ok)
 {
-    return unix_time(X509_get0_notBefore(c->x), ok);
+    return unix_time(&c->not_before, ok);
 }
 
 int64_t ctl_cert_not_after(const ctl_cert *c, int *ok)
 {
-    return unix_time(X509_get0_notAfter(c->x), ok);
+    return unix_time(&c->not_after, ok);
 }
 
 void ctl_sha256(const void *p, size_t n, uint8_t out[32])
@@ -115,24 +243,58 @@ void ctl_sha256(const void *p, size_t n, uint8_t out[32])
 
 int ctl_cert_is_precert(const ctl_cert *c)
 {
-    return X509_get_ext_by_NID(c->x, NID_ct_precert_poison, -1) >= 0;
+    return c->precert;
 }
 
+/* A DER identifier and length octets into out; their count. */
+static size_t header(uint8_t out[6], int tag, size_t len)
+{
+    size_t k = 0, m = 0;
+    out[k++] = (uint8_t)tag;
+    if (len < 0x80) {
+        out[k++] = (uint8_t)len;
+        return k;
+    }
+    for (size_t l = len; l; l >>= 8) m++;
+    out[k++] = (uint8_t)(0x80 | m);
+    while (m--) out[k++] = (uint8_t)(len >> 8 * m);
+    return k;
+}
+
+/* The TBSCertificate as it reads with the two extensions taken out, hashed piece by piece:
+ * the lengths of the extensions, the [3] field and the TBS shrink accordingly. With none
+ * left, the field holds an empty SEQUENCE, as OpenSSL encodes it. */
 int ctl_cert_tbs_sha256(const ctl_cert *c, uint8_t out[32])
 {
-    X509 *t = X509_dup(c->x);
-    if (!t) return -1;
-    const int nids[] = {NID_ct_precert_poison, NID_ct_precert_scts};
-    for (size_t i = 0; i < 2; i++)
-        for (int k; (k = X509_get_ext_by_NID(t, nids[i], -1)) >= 0;)
-            X509_EXTENSION_free(X509_delete_ext(t, k));
-    unsigned char *tbs = NULL;
-    int n = i2d_re_X509_tbs(t, &tbs); /* re-encoded, as extensions were removed */
-    if (n > 0) ctl_sha256(tbs, (size_t)n, out);
-    int ok = n > 0;
-    OPENSSL_free(tbs);
-    X509_free(t);
-    return ok ? 0 : -1;
+    size_t kept = 0, dropped = 0;
+    const uint8_t *p = c->ext_seq.p, *end = p ? p + c->ext_seq.n : p;
+    struct tlv ext;
+    while (p < end && expect(&p, end, 0x30, &ext) == 0) {
+        if (ct_only(&ext))
+            dropped++;
+        else
+            kept += whole(&ext);
+    }
+    if (!dropped) {
+        SHA256(c->tbs.start, whole(&c->tbs), out);
+        return 0;
+    }
+    uint8_t seq[6], field[6], tbs[6];
+    size_t sn = header(seq, 0x30, kept), fn = header(field, 0xa3, sn + kept);
+    const uint8_t *after = c->exts.p + c->exts.n, *tbs_end = c->tbs.p + c->tbs.n;
+    size_t before = (size_t)(c->exts.start - c->tbs.p);
+    size_t tn = header(tbs, 0x30, before + fn + sn + kept + (size_t)(tbs_end - after));
+    SHA256_CTX h;
+    SHA256_Init(&h);
+    SHA256_Update(&h, tbs, tn);
+    SHA256_Update(&h, c->tbs.p, before);
+    SHA256_Update(&h, field, fn);
+    SHA256_Update(&h, seq, sn);
+    for (p = c->ext_seq.p; p < end && expect(&p, end, 0x30, &ext) == 0;)
+        if (!ct_only(&ext)) SHA256_Update(&h, ext.start, whole(&ext));
+    SHA256_Update(&h, after, (size_t)(tbs_end - after));
+    SHA256_Final(out, &h);
+    return 0;
 }
 
 /* Bytes as text, with anything outside printable ASCII as \xNN (and '\' itself). */
@@ -168,20 +330,19 @@ static int common_name(const X509_NAME *subject, int i, char *out, size_t outsz)
 
 int ctl_cert_common_name(const ctl_cert *c, char *out, size_t outsz)
 {
-    const X509_NAME *subject = X509_get_subject_name(c->x);
-    int i = X509_NAME_get_index_by_NID(subject, NID_commonName, -1);
+    int i = X509_NAME_get_index_by_NID(c->subject, NID_commonName, -1);
     if (outsz) *out = 0;
-    return i < 0 ? -1 : common_name(subject, i, out, outsz);
+    return i < 0 ? -1 : common_name(c->subject, i, out, outsz);
 }
 
 void ctl_cert_names(const ctl_cert *c, void (*fn)(void *user, const char *type, const char *name),
                     void *user)
 {
     char buf[1024];
-    const X509_NAME *subject = X509_get_subject_name(c->x);
-    for (int i = -1; (i = X509_NAME_get_index_by_NID(subject, NID_commonName, i)) >= 0;)
-        if (common_name(subject, i, buf, sizeof buf) >= 0) fn(user, "cn", buf);
-    GENERAL_NAMES *sans = X509_get_ext_d2i(c->x, NID_subject_alt_name, NULL, NULL);
+    for (int i = -1; (i = X509_NAME_get_index_by_NID(c->subject, NID_commonName, i)) >= 0;)
+        if (common_name(c->subject, i, buf, sizeof buf) >= 0) fn(user, "cn", buf);
+    const unsigned char *p = c->san.p;
+    GENERAL_NAMES *sans = c->san.n ? d2i_GENERAL_NAMES(NULL, &p, (long)c->san.n) : NULL;
     static const struct {
         int gen;
         const char *type;

@@ -1,5 +1,6 @@
 /* ctformat: Merkle hashing against the recursive definition, tile paths, and, where
- * ../shared/data is present, real static-ct-api tiles and a real signed checkpoint. */
+ * ../shared/data is present, real static-ct-api tiles (each precertificate read, its TBS hash
+ * equal to the leaf's) and a real signed checkpoint. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,7 @@
 #include <openssl/sha.h>
 
 #include "ctformat.h"
+#include "x509.h"
 
 /* The data directory, or NULL (the tests that need it are then skipped). */
 static const char *data_dir(void)
@@ -168,6 +170,17 @@ static void real_tiles(void **state)
             assert_int_equal(e.type, CTL_CT_PRECERT);
             assert_non_null(e.issuer_key_hash);
             assert_true(e.precert_len > e.der_len && e.chain_n >= 1);
+            /* The precertificate parses, and its TBS without the poison is the one the log
+             * hashed into the leaf. */
+            char err[100];
+            ctl_cert *c = ctl_cert_parse(e.precert, e.precert_len, err, sizeof err);
+            if (!c) fail_msg("tile %s entry %zu: %s", names[k], i, err);
+            uint8_t tbs[32], want_tbs[32];
+            assert_true(ctl_cert_is_precert(c));
+            assert_int_equal(ctl_cert_tbs_sha256(c, tbs), 0);
+            SHA256(e.der, e.der_len, want_tbs);
+            assert_memory_equal(tbs, want_tbs, 32);
+            ctl_cert_free(c);
             if (k == 3 && i < 10) memcpy(first10[i], leaf, 32);
             if (k == 4) assert_memory_equal(leaf, first10[i], 32);
             if (k < 4) ctl_merkle_append(&t, leaf);
