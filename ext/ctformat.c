@@ -152,6 +152,69 @@ void ctl_merkle_root(const struct ctl_merkle *t, uint8_t out[CTL_HASH_LEN])
         if (t->size >> i & 1) ctl_ct_node_hash(t->hash[i], out, out);
 }
 
+int ctl_merkle_from_proof(uint64_t m, uint64_t n, const uint8_t (*proof)[CTL_HASH_LEN], size_t k,
+                          const uint8_t root[CTL_HASH_LEN], struct ctl_merkle *out)
+{
+    /* RFC 9162 section 2.1.4.2: the hashes folded into the old root from the left are the
+     * subtrees of m's set bits above the lowest, which proof[0] is. */
+    if (!m || m >= n || !(m & (m - 1)) || !k) return -1;
+    memset(out, 0, sizeof *out);
+    out->size = m;
+    int bit = __builtin_ctzll(m);
+    memcpy(out->hash[bit], proof[0], CTL_HASH_LEN);
+    uint64_t fn = m - 1, sn = n - 1;
+    while (fn & 1) fn >>= 1, sn >>= 1;
+    uint8_t fr[CTL_HASH_LEN], sr[CTL_HASH_LEN];
+    memcpy(fr, proof[0], CTL_HASH_LEN);
+    memcpy(sr, proof[0], CTL_HASH_LEN);
+    for (size_t i = 1; i < k; i++) {
+        if (!sn) return -1;
+        if (fn & 1 || fn == sn) {
+            ctl_ct_node_hash(proof[i], fr, fr);
+            ctl_ct_node_hash(proof[i], sr, sr);
+            do bit++;
+            while (bit < 64 && !(m >> bit & 1));
+            if (bit >= 64) return -1;
+            memcpy(out->hash[bit], proof[i], CTL_HASH_LEN);
+            if (!(fn & 1))
+                while (!(fn & 1) && fn) fn >>= 1, sn >>= 1;
+        } else {
+            ctl_ct_node_hash(sr, proof[i], sr);
+        }
+        fn >>= 1, sn >>= 1;
+    }
+    uint8_t old[CTL_HASH_LEN];
+    ctl_merkle_root(out, old);
+    return sn == 0 && memcmp(sr, root, CTL_HASH_LEN) == 0 && memcmp(old, fr, CTL_HASH_LEN) == 0 &&
+                   m >> (bit + 1) == 0
+               ? 0
+               : -1;
+}
+
+void ctl_merkle_tile_span(uint64_t m, int i, int *level, uint64_t *tile, unsigned *first,
+                          unsigned *count)
+{
+    /* The subtree of bit i starts after the larger ones: at m with bits 0..i cleared. */
+    uint64_t start = i >= 63 ? 0 : m >> (i + 1) << (i + 1);
+    *level = i / 8;
+    *count = 1u << (i % 8);
+    uint64_t at = start >> (8 * *level); /* its first hash at that level */
+    *tile = at / 256;
+    *first = (unsigned)(at % 256);
+}
+
+void ctl_merkle_subtree(const uint8_t *hashes, unsigned count, uint8_t out[CTL_HASH_LEN])
+{
+    if (count == 1) {
+        memcpy(out, hashes, CTL_HASH_LEN);
+        return;
+    }
+    uint8_t l[CTL_HASH_LEN], r[CTL_HASH_LEN];
+    ctl_merkle_subtree(hashes, count / 2, l);
+    ctl_merkle_subtree(hashes + (size_t)count / 2 * CTL_HASH_LEN, count / 2, r);
+    ctl_ct_node_hash(l, r, out);
+}
+
 int ctl_ct_tile_path(char *out, size_t outsz, int level, uint64_t index, unsigned width)
 {
     if (level < -1 || level > 5 || width > 255) return -1;

@@ -54,6 +54,21 @@ struct ctl_merkle {
 void ctl_merkle_append(struct ctl_merkle *t, const uint8_t leaf[CTL_HASH_LEN]);
 void ctl_merkle_root(const struct ctl_merkle *t, uint8_t out[CTL_HASH_LEN]);
 
+/* Starting to follow a log at entry m > 0 takes the collapsed tree at size m, which the log
+ * does not sign. An RFC 6962 consistency proof from m to a signed size n holds it when m is
+ * not a power of two: ctl_merkle_from_proof takes it from proof[k] into *out, and checks that
+ * the proof leads to root, the signed root at n. 0, or -1 when it does not. Entries m.. n-1
+ * appended to *out must then give root again, which verifies the whole. */
+int ctl_merkle_from_proof(uint64_t m, uint64_t n, const uint8_t (*proof)[CTL_HASH_LEN], size_t k,
+                          const uint8_t root[CTL_HASH_LEN], struct ctl_merkle *out);
+
+/* For static-ct-api the same subtrees come from hash tiles: the subtree of bit i of m is the
+ * root of count = 2^(i % 8) consecutive hashes, from first on, of the tile at level i / 8
+ * numbered tile. ctl_merkle_subtree hashes such a run of hashes into out. */
+void ctl_merkle_tile_span(uint64_t m, int i, int *level, uint64_t *tile, unsigned *first,
+                          unsigned *count);
+void ctl_merkle_subtree(const uint8_t *hashes, unsigned count, uint8_t out[CTL_HASH_LEN]);
+
 /* The path of a static-ct-api tile below the monitoring prefix: level 0..5 for hash tiles,
  * -1 for data tiles; width 0 for a full tile, 1..255 for a partial one. "tile/0/x001/234.p/17".
  * Returns the length, or -1 when out is too small or an argument is out of range. */

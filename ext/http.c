@@ -122,11 +122,38 @@ int ctl_http_get_setting(const struct ctl_http_config *c, const char *name, char
     return -1;
 }
 
+struct sink {
+    char *buf;
+    size_t len, cap, max;
+    int too_big;
+};
+
+/* A request: waiting for its start (or its next attempt), or running in the multi handle. */
+struct req {
+    ctl_http *h;
+    CURL *curl; /* while running */
+    char *url;
+    struct curl_slist *headers;
+    struct ctl_http_pace *pace;
+    struct sink *body;
+    char curl_err[CURL_ERROR_SIZE];
+    int attempt;
+    double start_at; /* no attempt before, on the monotonic clock */
+    ctl_http_done *done;
+    void *user;
+    struct req *next; /* in the client's waiting or running list */
+};
+
+enum { POOL = 16 };
+
 struct ctl_http {
     struct ctl_http_config config;
-    CURL *curl;
-    double last_start; /* seconds on the monotonic clock; 0 before the first request */
-    uint64_t rng;      /* for the jitter of backoffs */
+    CURLM *multi;
+    CURL *pool[POOL]; /* easy handles kept for reuse */
+    int pooled;
+    struct req *waiting, *running;
+    struct ctl_http_pace pace; /* for requests started without one */
+    uint64_t rng;              /* for the jitter of backoffs */
 };
 
 static double now(void)
@@ -136,20 +163,12 @@ static double now(void)
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-static void sleep_seconds(double s)
-{
-    if (s <= 0) return;
-    struct timespec t = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
-    while (nanosleep(&t, &t) != 0 && errno == EINTR) {
-    }
-}
-
 ctl_http *ctl_http_new(const struct ctl_http_config *c)
 {
     /* Thread-safe since libcurl 7.84, and counted: every client may call it. */
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) return NULL;
     ctl_http *h = calloc(1, sizeof *h);
-    if (!h || !(h->curl = curl_easy_init())) {
+    if (!h || !(h->multi = curl_multi_init())) {
         free(h);
         curl_global_cleanup();
         return NULL;
@@ -159,10 +178,43 @@ ctl_http *ctl_http_new(const struct ctl_http_config *c)
     return h;
 }
 
+/* Takes r's easy handle out of the multi handle, back to the pool. */
+static void req_stop(struct req *r)
+{
+    if (!r->curl) return;
+    curl_multi_remove_handle(r->h->multi, r->curl);
+    if (r->h->pooled < POOL)
+        r->h->pool[r->h->pooled++] = r->curl;
+    else
+        curl_easy_cleanup(r->curl);
+    r->curl = NULL;
+}
+
+static void req_free(struct req *r)
+{
+    req_stop(r);
+    if (r->body) free(r->body->buf);
+    free(r->body);
+    curl_slist_free_all(r->headers);
+    free(r->url);
+    free(r);
+}
+
 void ctl_http_free(ctl_http *h)
 {
     if (!h) return;
-    curl_easy_cleanup(h->curl);
+    /* Every request's done is called once: those not over are cancelled. */
+    struct ctl_http_response none = {0};
+    for (struct req *r; (r = h->waiting) || (r = h->running);) {
+        if (r == h->waiting)
+            h->waiting = r->next;
+        else
+            h->running = r->next;
+        r->done(r->user, -1, &none, "cancelled");
+        req_free(r);
+    }
+    for (int i = 0; i < h->pooled; i++) curl_easy_cleanup(h->pool[i]);
+    curl_multi_cleanup(h->multi);
     free(h);
     curl_global_cleanup();
 }
@@ -184,12 +236,6 @@ static double jitter(ctl_http *h)
     h->rng ^= h->rng << 13, h->rng ^= h->rng >> 7, h->rng ^= h->rng << 17;
     return 0.5 + (double)(h->rng >> 11) / 9007199254740992.0;
 }
-
-struct sink {
-    char *buf;
-    size_t len, cap, max;
-    int too_big;
-};
 
 static size_t on_body(char *data, size_t size, size_t n, void *user)
 {
@@ -256,98 +302,202 @@ static int retryable(CURLcode rc)
            rc != CURLE_BAD_FUNCTION_ARGUMENT;
 }
 
-int ctl_http_get(ctl_http *h, const char *url, const char *accept, struct ctl_http_response *out,
-                 char *err, size_t errsz)
+int ctl_http_start(ctl_http *h, const char *url, const char *accept, struct ctl_http_pace *pace,
+                   ctl_http_done *done, void *user)
 {
-    const struct ctl_http_config *c = &h->config;
-    char shown[256], what[256];
-    ctl_http_printable(shown, sizeof shown, url, strlen(url));
-    memset(out, 0, sizeof *out);
-    struct curl_slist *headers = NULL;
+    struct req *r = calloc(1, sizeof *r);
+    if (!r) return -1;
+    *r = (struct req){.h = h, .pace = pace ? pace : &h->pace, .done = done, .user = user};
+    if (!(r->url = strdup(url))) return req_free(r), -1;
     if (accept) {
         char line[160];
         snprintf(line, sizeof line, "Accept: %s", accept);
-        if (!(headers = curl_slist_append(NULL, line))) {
-            snprintf(err, errsz, "GET %s: out of memory", shown);
-            return -1;
-        }
+        if (!(r->headers = curl_slist_append(NULL, line))) return req_free(r), -1;
     }
-    for (int attempt = 1;; attempt++) {
-        double wait = h->last_start + (double)c->min_interval_ms / 1000 - now();
-        if (h->last_start > 0) sleep_seconds(wait);
-        h->last_start = now();
+    /* Last in the waiting list, so that requests start in the order they were made. */
+    struct req **tail = &h->waiting;
+    while (*tail) tail = &(*tail)->next;
+    *tail = r;
+    return 0;
+}
 
-        struct sink body = {.max = c->max_body};
-        char curl_err[CURL_ERROR_SIZE] = "";
-        CURL *curl = h->curl;
-        curl_easy_reset(curl);
-        curl_easy_setopt(curl, CURLOPT_URL, url);
-        curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-        curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-        curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, c->timeout_ms);
-        curl_easy_setopt(curl, CURLOPT_USERAGENT, c->user_agent);
-        curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
-        curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
-        curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 5L);
-        curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)c->max_body);
-        curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-        curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
-        curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
-        curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, curl_err);
-        CURLcode rc = curl_easy_perform(curl);
+/* Hands r to libcurl for its next attempt. */
+static int req_begin(struct req *r, double t)
+{
+    ctl_http *h = r->h;
+    const struct ctl_http_config *c = &h->config;
+    CURL *curl = h->pooled ? h->pool[--h->pooled] : curl_easy_init();
+    if (!curl || !(r->body = calloc(1, sizeof *r->body))) {
+        if (curl) curl_easy_cleanup(curl);
+        return -1;
+    }
+    r->curl = curl;
+    r->attempt++;
+    r->curl_err[0] = 0;
+    r->body->max = c->max_body;
+    curl_easy_reset(curl);
+    curl_easy_setopt(curl, CURLOPT_URL, r->url);
+    curl_easy_setopt(curl, CURLOPT_PRIVATE, r);
+    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, c->timeout_ms);
+    curl_easy_setopt(curl, CURLOPT_USERAGENT, c->user_agent);
+    curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
+    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 5L);
+    curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)c->max_body);
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, r->headers);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, r->body);
+    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, r->curl_err);
+    if (curl_multi_add_handle(h->multi, curl) != CURLM_OK) {
+        r->curl = NULL;
+        curl_easy_cleanup(curl);
+        return -1;
+    }
+    long interval = r->pace == &h->pace ? c->min_interval_ms : r->pace->min_interval_ms;
+    r->pace->next_start = t + (double)interval / 1000;
+    r->next = h->running;
+    h->running = r;
+    return 0;
+}
 
-        long status = 0;
-        char *ct = NULL;
-        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-        curl_easy_getinfo(curl, CURLINFO_CONTENT_TYPE, &ct);
-        int again;
-        double after = -1;
-        if (rc == CURLE_OK && status >= 200 && status < 300) {
-            out->status = status;
-            snprintf(out->content_type, sizeof out->content_type, "%s", ct ? ct : "");
-            out->body = body.buf ? body.buf : calloc(1, 1);
-            out->len = body.len;
-            out->attempts = attempt;
-            curl_slist_free_all(headers);
-            if (!out->body) return snprintf(err, errsz, "GET %s: out of memory", shown), -1;
-            return 0;
-        } else if (rc != CURLE_OK) {
-            again = retryable(rc);
-            if (body.too_big || rc == CURLE_FILESIZE_EXCEEDED)
-                snprintf(what, sizeof what, "the body is larger than max_body (%zu bytes)",
-                         c->max_body);
-            else
-                snprintf(what, sizeof what, "%s", *curl_err ? curl_err : curl_easy_strerror(rc));
+/* An attempt of r ended with rc: r is done (its callback called, r freed), or waits for its
+ * next attempt. */
+static void req_end(struct req *r, CURLcode rc)
+{
+    ctl_http *h = r->h;
+    const struct ctl_http_config *c = &h->config;
+    struct ctl_http_response out = {0};
+    char shown[256], what[256], err[700];
+    long status = 0;
+    char *ct = NULL;
+    curl_easy_getinfo(r->curl, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_getinfo(r->curl, CURLINFO_CONTENT_TYPE, &ct);
+    out.status = status;
+    out.attempts = r->attempt;
+    snprintf(out.content_type, sizeof out.content_type, "%s", ct ? ct : "");
+    ctl_http_printable(shown, sizeof shown, r->url, strlen(r->url));
+    int again;
+    double after = -1;
+    if (rc == CURLE_OK && status >= 200 && status < 300) {
+        out.body = r->body->buf ? r->body->buf : calloc(1, 1);
+        out.len = r->body->len;
+        r->body->buf = NULL;
+        if (!out.body) {
+            snprintf(err, sizeof err, "GET %s: out of memory", shown);
+            r->done(r->user, -1, &out, err);
         } else {
-            char page[160];
-            ctl_http_summary(page, sizeof page, body.buf, body.len);
-            snprintf(what, sizeof what, "HTTP %ld (%s): %s", status, ct ? ct : "no content type",
-                     page);
-            again = status == 429 || status >= 500;
-            after = retry_after(curl);
+            r->done(r->user, 0, &out, NULL);
         }
-        free(body.buf);
-        out->status = status;
-        out->attempts = attempt;
-        if (!again || attempt >= c->max_attempts) {
-            curl_slist_free_all(headers);
-            if (attempt > 1)
-                snprintf(err, errsz, "GET %s: %s (attempt %d of %d)", shown, what, attempt,
-                         c->max_attempts);
-            else
-                snprintf(err, errsz, "GET %s: %s", shown, what);
-            return -1;
-        }
-        if (after * 1000 > (double)c->max_wait_ms) {
-            curl_slist_free_all(headers);
-            snprintf(err, errsz,
-                     "GET %s: %s; the server asks to retry after %.0f s, more than "
-                     "max_wait (%g s)",
-                     shown, what, after, c->max_wait_ms / 1000.0);
-            return -1;
-        }
-        double backoff = ldexp((double)c->backoff_ms / 1000, attempt > 31 ? 30 : attempt - 1);
-        backoff = fmin(backoff, (double)c->max_wait_ms / 1000) * jitter(h);
-        sleep_seconds(after >= 0 ? after : backoff);
+        return req_free(r);
+    } else if (rc != CURLE_OK) {
+        again = retryable(rc);
+        if (r->body->too_big || rc == CURLE_FILESIZE_EXCEEDED)
+            snprintf(what, sizeof what, "the body is larger than max_body (%zu bytes)",
+                     c->max_body);
+        else
+            snprintf(what, sizeof what, "%s", *r->curl_err ? r->curl_err : curl_easy_strerror(rc));
+    } else {
+        char page[160];
+        ctl_http_summary(page, sizeof page, r->body->buf, r->body->len);
+        snprintf(what, sizeof what, "HTTP %ld (%s): %s", status, ct ? ct : "no content type", page);
+        again = status == 429 || status >= 500;
+        after = retry_after(r->curl);
     }
+    if (!again || r->attempt >= c->max_attempts) {
+        if (r->attempt > 1)
+            snprintf(err, sizeof err, "GET %s: %s (attempt %d of %d)", shown, what, r->attempt,
+                     c->max_attempts);
+        else
+            snprintf(err, sizeof err, "GET %s: %s", shown, what);
+        r->done(r->user, -1, &out, err);
+        return req_free(r);
+    }
+    if (after * 1000 > (double)c->max_wait_ms) {
+        snprintf(err, sizeof err,
+                 "GET %s: %s; the server asks to retry after %.0f s, more than max_wait (%g s)",
+                 shown, what, after, c->max_wait_ms / 1000.0);
+        r->done(r->user, -1, &out, err);
+        return req_free(r);
+    }
+    double backoff = ldexp((double)c->backoff_ms / 1000, r->attempt > 31 ? 30 : r->attempt - 1);
+    backoff = fmin(backoff, (double)c->max_wait_ms / 1000) * jitter(h);
+    r->start_at = now() + (after >= 0 ? after : backoff);
+    /* A server that says it is overloaded gets a rest from every request of the pace. */
+    if ((after >= 0 || status == 429) && r->pace->next_start < r->start_at)
+        r->pace->next_start = r->start_at;
+    req_stop(r);
+    free(r->body->buf);
+    free(r->body);
+    r->body = NULL;
+    r->next = h->waiting;
+    h->waiting = r;
+}
+
+int ctl_http_run(ctl_http *h, long timeout_ms)
+{
+    double t = now(), wake = t + (double)timeout_ms / 1000;
+    for (struct req **p = &h->waiting, *r; (r = *p);) {
+        double at = fmax(r->start_at, r->pace->next_start);
+        if (at > t) {
+            wake = fmin(wake, at);
+            p = &r->next;
+            continue;
+        }
+        *p = r->next;
+        if (req_begin(r, t) < 0) {
+            struct ctl_http_response out = {.attempts = r->attempt};
+            r->done(r->user, -1, &out, "GET: out of memory");
+            req_free(r);
+        }
+    }
+    int still = 0, ms = (int)fmax(0, ceil((wake - now()) * 1000));
+    curl_multi_poll(h->multi, NULL, 0, ms, NULL);
+    curl_multi_perform(h->multi, &still);
+    struct CURLMsg *m;
+    int left;
+    while ((m = curl_multi_info_read(h->multi, &left))) {
+        if (m->msg != CURLMSG_DONE) continue;
+        struct req *r = NULL;
+        CURLcode rc = m->data.result;
+        curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&r);
+        for (struct req **p = &h->running; *p; p = &(*p)->next)
+            if (*p == r) {
+                *p = r->next;
+                break;
+            }
+        req_end(r, rc);
+    }
+    int pending = 0;
+    for (struct req *r = h->waiting; r; r = r->next) pending++;
+    for (struct req *r = h->running; r; r = r->next) pending++;
+    return pending;
+}
+
+struct sync {
+    int done, rc;
+    struct ctl_http_response *out;
+    char *err;
+    size_t errsz;
+};
+
+static void sync_done(void *user, int rc, struct ctl_http_response *r, const char *err)
+{
+    struct sync *s = user;
+    s->done = 1;
+    s->rc = rc;
+    *s->out = *r;
+    if (rc) snprintf(s->err, s->errsz, "%s", err);
+}
+
+int ctl_http_get(ctl_http *h, const char *url, const char *accept, struct ctl_http_response *out,
+                 char *err, size_t errsz)
+{
+    struct sync s = {0, -1, out, err, errsz};
+    memset(out, 0, sizeof *out);
+    if (ctl_http_start(h, url, accept, NULL, sync_done, &s) < 0)
+        return snprintf(err, errsz, "GET %s: out of memory", url), -1;
+    while (!s.done) ctl_http_run(h, 1000);
+    return s.rc;
 }

@@ -46,6 +46,7 @@ typedef struct ctl_http ctl_http;
 
 /* A client with a copy of the configuration; NULL when out of memory. */
 ctl_http *ctl_http_new(const struct ctl_http_config *c);
+/* Frees the client; requests not over end with "cancelled". */
 void ctl_http_free(ctl_http *h);
 
 /* The client's configuration, which may be changed between requests. */
@@ -59,9 +60,31 @@ struct ctl_http_response {
     int attempts;
 };
 
-/* GET url with the Accept header accept (or none). A 2xx answer returns 0 with the response
- * (free with ctl_http_response_free); anything else, after the retries, returns -1 with err
- * set, e.g. "GET https://crt.sh/?q=x: HTTP 503 (text/html) after 4 attempts: Service
+/* Requests of a pace start at least min_interval_ms apart, and all of them wait when the
+ * server answers one with 429 or a Retry-After: one pace per server, say. */
+struct ctl_http_pace {
+    long min_interval_ms;
+    double next_start; /* internal: no request starts before, monotonic seconds */
+};
+
+/* Called once a request is over: rc 0 with a 2xx response, which the callee owns (free it
+ * with ctl_http_response_free); or -1 after the retries, with err and the last status. */
+typedef void ctl_http_done(void *user, int rc, struct ctl_http_response *r, const char *err);
+
+/* Queues GET url (Accept header accept, or none) in pace (NULL: the client's own, which uses
+ * the configuration's min_interval_ms). done is called from ctl_http_run. -1 when out of
+ * memory. */
+int ctl_http_start(ctl_http *h, const char *url, const char *accept, struct ctl_http_pace *pace,
+                   ctl_http_done *done, void *user);
+
+/* Runs the queued requests concurrently for at most timeout_ms, or less when one ends, and
+ * calls the done functions of those that ended, which may start more. Returns how many
+ * requests are still queued or running. */
+int ctl_http_run(ctl_http *h, long timeout_ms);
+
+/* GET url with the Accept header accept (or none), waiting for it. A 2xx answer returns 0 with the
+ * response (free with ctl_http_response_free); anything else, after the retries, returns -1 with
+ * err set, e.g. "GET https://crt.sh/?q=x: HTTP 503 (text/html) after 4 attempts: Service
  * Unavailable". A 404 is not retried and returns -1 with out->status 404. */
 int ctl_http_get(ctl_http *h, const char *url, const char *accept, struct ctl_http_response *out,
                  char *err, size_t errsz);

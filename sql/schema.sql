@@ -178,3 +178,42 @@ CREATE TABLE malformed_entry (
     first_seen INTEGER NOT NULL DEFAULT (unixepoch()),
     PRIMARY KEY (log, idx)
 ) STRICT;
+
+-- version 5
+-- Issuer certificates, by the SHA-256 of their DER: fetched once from a static-ct-api log's
+-- issuer/ endpoint, or taken from an RFC 6962 entry's chain.
+CREATE TABLE issuer_cert (
+    sha256     BLOB PRIMARY KEY CHECK (length(sha256) = 32),
+    der        BLOB NOT NULL,
+    first_seen INTEGER NOT NULL DEFAULT (unixepoch())
+) STRICT;
+
+ALTER TABLE ct_log ADD COLUMN start_index INTEGER NOT NULL DEFAULT 0; -- where following began:
+                                                  -- entries before it are not stored
+ALTER TABLE ct_log ADD COLUMN checked_at INTEGER; -- when its tree head was last read
+ALTER TABLE ct_log ADD COLUMN rate REAL;          -- entries stored per second in the last pass
+                                                  -- that stored any
+
+-- How long a certificate that nothing keeps stays in the database (seconds): the tail prunes
+-- older ones, so that following whole logs does not fill the disk.
+INSERT INTO setting(name, value, description) VALUES ('retention', 86400,
+    'seconds a certificate stays when it matches no watched item; older ones are pruned')
+    ON CONFLICT DO NOTHING;
+
+-- The certificates that retention never prunes: those with a name of a watched domain (or
+-- under it, for a subtree) or of a watched brand's registrable domain. Rules add theirs.
+CREATE VIEW cert_keep(cert_id) AS
+    SELECT n.cert_id FROM cert_name n JOIN watch w
+     WHERE (w.kind = 'domain' AND (n.name = w.value OR
+                                   (w.scope = 'subtree' AND n.name LIKE '%.' || w.value)))
+        OR (w.kind = 'brand' AND n.registrable = w.value);
+
+-- A log that stopped on an error is an alert (a bad signature or a root that does not match
+-- is evidence against the log; anything else needs a look too). One per log and error text.
+CREATE VIEW rule_log_stopped AS
+    SELECT 'log_stopped' AS rule, 'high' AS severity,
+           'log ' || id || ': ' || error AS key, NULL AS domain, NULL AS cert_id,
+           json_object('log', coalesce(description, url), 'log_id', id, 'error', error)
+               AS detail,
+           error_at AS observed_at
+      FROM ct_log WHERE error IS NOT NULL;

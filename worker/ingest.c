@@ -158,3 +158,30 @@ int ctl_ingest_entry(ctl_ingest *g, int64_t log, uint64_t idx, const struct ctl_
         return snprintf(err, errsz, "%s", sqlite3_errmsg(g->db)), -1;
     return 0;
 }
+
+int ctl_ingest_prune(sqlite3 *db, char *err, size_t errsz)
+{
+    /* Set by set: with foreign keys on, each certificate deleted would scan log_entry and
+     * seen_name, which have no index on it (one would cost every insert). */
+    static const char prune[] =
+        "PRAGMA foreign_keys = OFF;"
+        "BEGIN IMMEDIATE;"
+        "CREATE TEMP TABLE doomed AS SELECT id FROM cert c WHERE first_seen < unixepoch() - "
+        "  (SELECT coalesce(max(value), 86400) FROM setting WHERE name = 'retention')"
+        "  AND NOT EXISTS (SELECT 1 FROM cert_keep k WHERE k.cert_id = c.id);"
+        "DELETE FROM cert_name WHERE cert_id IN doomed;"
+        "DELETE FROM log_entry WHERE cert_id IN doomed;"
+        "UPDATE seen_name SET first_cert_id = NULL WHERE first_cert_id IN doomed;"
+        "DELETE FROM cert WHERE id IN doomed;"
+        "DROP TABLE doomed;"
+        "COMMIT;";
+    char *msg = NULL;
+    int rc = sqlite3_exec(db, prune, NULL, NULL, &msg) == SQLITE_OK ? 0 : -1;
+    if (rc) {
+        snprintf(err, errsz, "%s", msg ? msg : sqlite3_errmsg(db));
+        sqlite3_exec(db, "ROLLBACK; DROP TABLE IF EXISTS temp.doomed", NULL, NULL, NULL);
+    }
+    sqlite3_free(msg);
+    sqlite3_exec(db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+    return rc;
+}

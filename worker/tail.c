@@ -1,37 +1,48 @@
-/* ctlite-worker tail: follows CT logs, static-ct-api and RFC 6962. Each pass reads the log's
- * signed tree head (checkpoint or get-sth) and checks its signature, then fetches the entries
- * from where the database stands (data tiles, each entry checked against its level-0 hash
- * tile; or get-entries pages), adds them to the log's collapsed Merkle tree, and stores each
- * tile's or page's entries with the new position and tree in one transaction. Once the tree
- * reaches the head's size its root must be the head's: only then do
- * the entries count as verified. */
-#include <jansson.h>
+/* ctlite-worker tail: follows CT logs, static-ct-api and RFC 6962, all at once. Each log's
+ * pass reads its signed tree head (checkpoint or get-sth) and checks the signature, asks for
+ * the entries from where the database stands (data tiles, each entry checked against its
+ * level-0 hash tile; or get-entries pages), several requests at a time, and stores them in
+ * order into the log's collapsed Merkle tree and the database. Entries, positions and trees
+ * commit together, about once a second. Once the tree reaches the head's size its root must be
+ * the head's: only then do the entries count as verified. */
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "commands.h"
-#include "ctformat.h"
 #include "db.h"
-#include "http.h"
-#include "ingest.h"
+#include "tail.h"
 
 static const char usage[] =
-    "usage: ctlite-worker tail DB [--log ID ...] [--once] [--interval SECONDS]\n"
+    "usage: ctlite-worker tail DB [--log ID ...] [--once] [--interval S]\n"
+    "                             [--start-at-end | --from INDEX] [--concurrency N]\n"
+    "                             [--min-interval S] [--page N] [--partial-wait S]\n"
     "\n"
     "Follows the CT logs of the ct_log table (see ctlite-worker logs), RFC 6962 and\n"
-    "static-ct-api alike, that are enabled and neither rejected nor retired, or the logs\n"
-    "given by id, from where the database stands. Tree heads are checked against the log's key and "
-    "every entry against\n"
-    "the signed root; entries count as verified (log_entry.idx < ct_log.verified_size) only\n"
-    "then. A bad signature, a root that does not match or a tree that shrinks stops the log\n"
-    "and is recorded in ct_log.error. A certificate that cannot be read is stored in\n"
-    "malformed_entry. A kill at any moment loses and duplicates nothing.\n"
+    "static-ct-api alike, that are enabled and neither rejected nor retired, or the logs given\n"
+    "by id, all at once, from where the database stands. Tree heads are checked against the\n"
+    "log's key and every entry against the signed root; entries count as verified\n"
+    "(log_entry.idx < ct_log.verified_size) only then. A bad signature, a root that does not\n"
+    "match, a tree that shrinks or a second root for the same size stops the log, is recorded\n"
+    "in ct_log.error and is an alert (view rule_log_stopped). A certificate that cannot be\n"
+    "read is stored in malformed_entry. A kill at any moment loses and duplicates nothing.\n"
+    "Certificates older than the retention setting that nothing keeps are pruned.\n"
     "\n"
-    "  --once          one pass over the logs, then exit\n"
-    "  --interval S    seconds between passes otherwise (default 60)\n"
+    "  --once            one pass over each log, up to its current tree head, then exit\n"
+    "  --interval S      seconds between a log's passes otherwise (default 60)\n"
+    "  --start-at-end    a log followed for the first time starts at its current end\n"
+    "  --from INDEX      ... or at entry INDEX (the tree before it is taken from the log's\n"
+    "                    hash tiles or a consistency proof, and verified with the rest)\n"
+    "  --concurrency N   requests in flight per log (default 4)\n"
+    "  --min-interval S  seconds between the starts of two requests to a log (default 0)\n"
+    "  --page N          RFC 6962: entries asked for per get-entries (default 256); a log that\n"
+    "                    gives fewer is then asked for that many\n"
+    "  --partial-wait S  static-ct-api: a last, partial data tile is fetched once it has stayed\n"
+    "                    partial S seconds (default 60; --once fetches it at once); until then\n"
+    "                    the head is verified through the partial level-0 hash tile\n"
     "\n"
     "Network settings as for ctlite-worker crtsh (CTLITE_HTTP_TIMEOUT, ...). Exit status 1\n"
     "when a log failed.\n";
@@ -44,23 +55,12 @@ static void on_signal(int sig)
     stopping = 1;
 }
 
-struct log {
-    int64_t id;
-    int rfc6962;    /* else static-ct-api */
-    char url[1024]; /* the monitoring prefix, ending with '/' */
-    uint8_t key[4096];
-    size_t key_len;
-    struct ctl_merkle tree;
-    uint64_t verified;
-    char name[256];
-};
-
-struct tail {
-    sqlite3 *db;
-    ctl_http *http;
-    ctl_ingest *ingest;
-    long entries, malformed, failed;
-};
+double tail_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
 
 /* The tree as stored: a hash per bit set in its size, lowest bit first. */
 static void tree_load(struct ctl_merkle *t, uint64_t size, const uint8_t *blob, size_t n)
@@ -85,310 +85,401 @@ static int exec(sqlite3 *db, const char *sql)
     return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
 }
 
-/* Records why a log stopped. */
-static void log_error(struct tail *t, struct log *l, const char *msg)
+/* Issuers: an open-addressing set of SHA-256s, loaded from issuer_cert. */
+int issuer_new(struct tail *t, const uint8_t sha[32])
 {
-    fprintf(stderr, "ctlite-worker tail: %s: %s\n", l->name, msg);
+    if (2 * (t->issuers_n + 1) > t->issuers_cap) {
+        size_t cap = t->issuers_cap ? 2 * t->issuers_cap : 256, was = t->issuers_cap;
+        uint8_t(*set)[32] = calloc(cap, 32), (*old)[32] = t->issuers;
+        if (!set) return 0;
+        t->issuers = set, t->issuers_cap = cap, t->issuers_n = 0;
+        for (size_t i = 0; i < was; i++)
+            if (old[i][0] | old[i][1] | old[i][31]) issuer_new(t, old[i]);
+        free(old);
+    }
+    uint64_t h;
+    memcpy(&h, sha, sizeof h);
+    for (size_t i = h & (t->issuers_cap - 1);; i = (i + 1) & (t->issuers_cap - 1)) {
+        if (memcmp(t->issuers[i], sha, 32) == 0) return 0;
+        if (!(t->issuers[i][0] | t->issuers[i][1] | t->issuers[i][31])) {
+            memcpy(t->issuers[i], sha, 32);
+            t->issuers_n++;
+            return 1;
+        }
+    }
+}
+
+void issuer_store(struct tail *t, const uint8_t sha[32], const uint8_t *der, size_t n)
+{
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(t->db,
+                           "INSERT INTO issuer_cert(sha256, der) VALUES (?1, ?2) "
+                           "ON CONFLICT DO NOTHING",
+                           -1, &st, NULL) != SQLITE_OK)
+        return;
+    sqlite3_bind_blob(st, 1, sha, 32, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 2, der, (int)n, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        fprintf(stderr, "ctlite-worker tail: issuer_cert: %s\n", sqlite3_errmsg(t->db));
+    sqlite3_finalize(st);
+}
+
+static void set_error(struct log *l, const char *msg)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(l->t->db,
                            "UPDATE ct_log SET error = ?2, error_at = unixepoch() WHERE id = ?1", -1,
                            &st, NULL) == SQLITE_OK) {
         sqlite3_bind_int64(st, 1, l->id);
-        sqlite3_bind_text(st, 2, msg, -1, SQLITE_TRANSIENT);
+        if (msg)
+            sqlite3_bind_text(st, 2, msg, -1, SQLITE_TRANSIENT);
+        else
+            sqlite3_bind_null(st, 2);
         sqlite3_step(st);
     }
     sqlite3_finalize(st);
-    t->failed++;
 }
 
-static int get(struct tail *t, struct log *l, const char *path, struct ctl_http_response *r,
-               char *err, size_t errsz)
+/* The end of a pass: the next one after the interval, or none with --once. */
+static void pass_over(struct log *l, enum log_state state)
 {
-    char url[1400];
-    snprintf(url, sizeof url, "%s%s", l->url, path);
-    return ctl_http_get(t->http, url, NULL, r, err, errsz);
+    l->state = state == FAILED || !l->t->opt.once ? state : STOPPED;
+    l->next_pass = tail_now() + l->t->opt.interval;
 }
 
-/* A batch of entries stored in one transaction with the log's new position and tree. */
-struct batch {
-    struct ctl_merkle tree; /* the log's tree with the batch's entries */
-    int malformed, failed;
-};
-
-static int batch_begin(struct tail *t, struct log *l, struct batch *b, char *err, size_t errsz)
+void log_fail(struct log *l, const char *fmt, ...)
 {
-    memset(b, 0, sizeof *b);
-    b->tree = l->tree;
-    if (exec(t->db, "BEGIN IMMEDIATE") < 0)
-        return snprintf(err, errsz, "%s", sqlite3_errmsg(t->db)), -1;
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "ctlite-worker tail: %s: %s\n", l->name, msg);
+    set_error(l, msg);
+    l->t->failed++;
+    pass_over(l, FAILED);
+}
+
+static struct chunk *chunk_new(struct log *l, int kind, uint64_t start, unsigned count)
+{
+    struct chunk *c = calloc(1, sizeof *c);
+    if (!c) return NULL;
+    c->log = l, c->kind = kind, c->start = start, c->count = count;
+    struct chunk **p = &l->chunks;
+    while (*p) p = &(*p)->next;
+    *p = c;
+    l->inflight++;
+    fetch_chunk(l, c);
+    return c;
+}
+
+static void chunk_free(struct log *l, struct chunk *c)
+{
+    ctl_http_response_free(&c->data);
+    ctl_http_response_free(&c->hashes);
+    l->chunks = c->next;
+    l->inflight--;
+    free(c);
+}
+
+static int tx_begin(struct tail *t)
+{
+    if (t->in_tx) return 0;
+    if (exec(t->db, "BEGIN IMMEDIATE") < 0) return -1;
+    t->in_tx = 1;
+    t->tx_started = tail_now();
+    t->tx_entries = 0;
     return 0;
 }
 
-/* Adds the entry at the tree's size; der[n] is the certificate it carries. */
-static int batch_add(struct tail *t, struct log *l, struct batch *b, const struct ctl_ct_entry *e,
-                     const uint8_t *der, size_t n, char *err, size_t errsz)
+/* Commits the open transaction with each log's new position, tree and verified head. */
+static int commit(struct tail *t)
 {
-    uint8_t leaf[CTL_HASH_LEN];
-    ctl_ct_leaf_hash(e, leaf);
-    uint64_t idx = b->tree.size;
-    ctl_merkle_append(&b->tree, leaf);
-    return ctl_ingest_entry(t->ingest, l->id, idx, e, der, n, l->name, &b->malformed, err, errsz);
-}
-
-/* Commits the batch with the log's position and tree when rc is 0, else rolls it back. */
-static int batch_end(struct tail *t, struct log *l, struct batch *b, int rc, char *err,
-                     size_t errsz)
-{
-    if (!rc) {
-        uint8_t blob[64 * CTL_HASH_LEN];
-        sqlite3_stmt *st;
-        rc = sqlite3_prepare_v2(t->db, "UPDATE ct_log SET next_index = ?2, tree = ?3 WHERE id = ?1",
+    if (!t->in_tx) return 0;
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(t->db,
+                                "UPDATE ct_log SET next_index = ?2, tree = ?3, start_index = "
+                                "?4, verified_size = ?5, head_size = ?6, head_root = ?7, "
+                                "head_timestamp = ?8, rate = coalesce(?9, rate), error = iif(?10, "
+                                "NULL, error), error_at = iif(?10, NULL, error_at) WHERE id = ?1",
                                 -1, &st, NULL) == SQLITE_OK
                  ? 0
                  : -1;
-        if (!rc) {
-            sqlite3_bind_int64(st, 1, l->id);
-            sqlite3_bind_int64(st, 2, (sqlite3_int64)b->tree.size);
-            sqlite3_bind_blob(st, 3, blob, (int)tree_blob(&b->tree, blob), SQLITE_STATIC);
-            rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+    for (int i = 0; !rc && i < t->n; i++) {
+        struct log *l = &t->logs[i];
+        if (!l->dirty) continue;
+        uint8_t blob[64 * CTL_HASH_LEN];
+        double took = tail_now() - l->pass_started;
+        sqlite3_bind_int64(st, 1, l->id);
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)l->tree.size);
+        sqlite3_bind_blob(st, 3, blob, (int)tree_blob(&l->tree, blob), SQLITE_STATIC);
+        sqlite3_bind_int64(st, 4, (sqlite3_int64)l->start_index);
+        sqlite3_bind_int64(st, 5, (sqlite3_int64)l->verified_new);
+        if (l->head.size || l->head.timestamp) {
+            sqlite3_bind_int64(st, 6, (sqlite3_int64)l->head.size);
+            sqlite3_bind_blob(st, 7, l->head.root, CTL_HASH_LEN, SQLITE_STATIC);
+            sqlite3_bind_int64(st, 8, (sqlite3_int64)l->head.timestamp);
+        } else {
+            for (int k = 6; k <= 8; k++) sqlite3_bind_null(st, k);
         }
-        sqlite3_finalize(st);
-        if (!rc && exec(t->db, "COMMIT") < 0) rc = -1;
-        if (rc) snprintf(err, errsz, "%s", sqlite3_errmsg(t->db));
+        if (l->stored && took > 0.001)
+            sqlite3_bind_double(st, 9, (double)l->stored / took);
+        else
+            sqlite3_bind_null(st, 9);
+        sqlite3_bind_int(st, 10, l->head_pending);
+        rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+        sqlite3_reset(st);
     }
-    if (rc) {
-        exec(t->db, "ROLLBACK");
-        return -1;
+    sqlite3_finalize(st);
+    if (!rc && exec(t->db, "COMMIT") < 0) rc = -1;
+    char err[512];
+    snprintf(err, sizeof err, "%s", sqlite3_errmsg(t->db));
+    if (rc) exec(t->db, "ROLLBACK");
+    t->in_tx = 0;
+    for (int i = 0; i < t->n; i++) {
+        struct log *l = &t->logs[i];
+        if (!l->dirty) continue;
+        l->dirty = l->head_pending = 0;
+        if (rc) {
+            l->tree = l->saved;
+            l->verified_new = l->verified;
+            log_fail(l, "database: %s", err);
+        } else {
+            l->saved = l->tree;
+            l->verified = l->verified_new;
+        }
     }
-    t->entries += (long)(b->tree.size - l->tree.size);
-    t->malformed += b->malformed;
-    l->tree = b->tree;
+    if (!rc) t->entries += t->tx_entries;
+    return rc;
+}
+
+/* Whether the static-ct-api log's last tile, partial at the head, may be fetched now. */
+static int partial_ripe(struct log *l)
+{
+    uint64_t tile = l->th.size / 256;
+    if (l->t->opt.once || l->rfc6962 || l->th.size % 256 == 0) return 1;
+    if (l->partial_tile != tile || !l->partial_since) {
+        l->partial_tile = tile;
+        l->partial_since = tail_now();
+    }
+    return tail_now() - l->partial_since >= l->t->opt.partial_wait;
+}
+
+static void verified(struct log *l, uint64_t upto)
+{
+    if (tx_begin(l->t) < 0) {
+        log_fail(l, "database: %s", sqlite3_errmsg(l->t->db));
+        return;
+    }
+    l->head = l->th;
+    l->verified_new = upto;
+    l->dirty = l->head_pending = 1;
+    pass_over(l, IDLE);
+}
+
+/* The entries of the pass are in: the tree's root must be the head's. Short of a partial
+ * last tile, the level-0 hash tile of its entries stands in for them. */
+static void check_root(struct log *l, const uint8_t *tail_hashes, unsigned n)
+{
+    struct ctl_merkle t = l->tree;
+    for (unsigned i = 0; i < n; i++) ctl_merkle_append(&t, tail_hashes + (size_t)i * CTL_HASH_LEN);
+    uint8_t root[CTL_HASH_LEN];
+    ctl_merkle_root(&t, root);
+    if (t.size != l->th.size || memcmp(root, l->th.root, CTL_HASH_LEN) != 0) {
+        log_fail(l,
+                 "the entries' root does not match the signed tree head at size %llu: nothing "
+                 "past entry %llu is verified",
+                 (unsigned long long)l->th.size, (unsigned long long)l->verified);
+        return;
+    }
+    verified(l, l->tree.size);
+}
+
+/* Asks for more entries while the log has room, and ends the pass when all are stored. */
+static void schedule(struct log *l)
+{
+    struct tail *t = l->t;
+    if (l->state != FETCH) return;
+    while (l->inflight < t->opt.concurrency && l->fetch < l->end && !stopping) {
+        uint64_t start = l->fetch;
+        unsigned count;
+        if (l->rfc6962) {
+            uint64_t room = l->page - start % l->page;
+            count = (unsigned)(room < l->end - start ? room : l->end - start);
+        } else {
+            start = start / 256 * 256;
+            count = (unsigned)(l->end - start < 256 ? l->end - start : 256);
+        }
+        if (!chunk_new(l, ENTRIES, start, count)) return log_fail(l, "out of memory");
+        l->fetch = start + count;
+    }
+    if (l->inflight || l->fetch < l->end || l->tree.size < l->end) return;
+    if (l->end == l->th.size) return check_root(l, NULL, 0);
+    /* A partial tile to wait for: its level-0 hashes verify the head meanwhile. */
+    if (!chunk_new(l, TILE_HASHES, l->th.size / 256, (unsigned)(l->th.size % 256)))
+        log_fail(l, "out of memory");
+}
+
+/* The tree at the start (--from, --start-at-end): which tiles or proof it takes. */
+static void ask_start(struct log *l, uint64_t m)
+{
+    l->state = START;
+    memset(&l->start, 0, sizeof l->start);
+    l->start.size = m;
+    if (l->rfc6962) {
+        if (!chunk_new(l, PROOF, m, 0)) log_fail(l, "out of memory");
+        return;
+    }
+    for (int i = 63; i >= 0; i--) {
+        if (!(m >> i & 1)) continue;
+        int level;
+        uint64_t tile;
+        unsigned first, count;
+        ctl_merkle_tile_span(m, i, &level, &tile, &first, &count);
+        int asked = 0; /* once per tile */
+        for (struct chunk *c = l->chunks; c; c = c->next)
+            asked |= c->level == level && c->start == tile;
+        uint64_t have = l->th.size >> (8 * level); /* hashes at that level */
+        unsigned width = (unsigned)(have - tile * 256 < 256 ? have - tile * 256 : 256);
+        if (!asked) {
+            struct chunk *c = chunk_new(l, TILE_HASHES, tile, width);
+            if (!c) return log_fail(l, "out of memory");
+            c->level = level;
+        }
+    }
+}
+
+static void fetch_from(struct log *l, uint64_t from)
+{
+    l->state = FETCH;
+    l->fetch = from;
+    l->end = partial_ripe(l) ? l->th.size : l->th.size / 256 * 256;
+    if (l->end < from) l->end = from;
+    schedule(l);
+}
+
+void head_arrived(struct log *l, int rc, const struct ctl_tree_head *th, const char *err)
+{
+    struct tail *t = l->t;
+    if (l->state != HEAD) return;
+    if (rc) return log_fail(l, "%s", err);
+    if (th->size < l->head.size || th->size < l->tree.size) {
+        /* An older head, as a log's frontends may serve for a while, is no news. */
+        if (th->timestamp <= l->head.timestamp || th->size >= l->verified)
+            return pass_over(l, IDLE);
+        return log_fail(l, "the tree shrank from %llu to %llu entries",
+                        (unsigned long long)l->head.size, (unsigned long long)th->size);
+    }
+    if (th->size == l->head.size && l->head.size &&
+        memcmp(th->root, l->head.root, CTL_HASH_LEN) != 0)
+        return log_fail(l, "two different signed roots for tree size %llu: the log is inconsistent",
+                        (unsigned long long)th->size);
+    l->th = *th;
+    l->stored = 0;
+    l->pass_started = tail_now();
+    if (l->tree.size == 0 && t->opt.from != -1 && th->size > 0) {
+        uint64_t m = t->opt.from == -2 || (uint64_t)t->opt.from >= th->size ? th->size - 1
+                                                                            : (uint64_t)t->opt.from;
+        /* A power of two is a tree that no proof spells out: start one entry earlier. */
+        while (m && !(m & (m - 1))) m--;
+        if (m) return ask_start(l, m);
+    }
+    fetch_from(l, l->tree.size);
+}
+
+/* A START chunk: the hashes of one tile, or the consistency proof. */
+static int take_start(struct log *l, struct chunk *c)
+{
+    if (c->kind == PROOF) return start_from_proof(l, c);
+    const uint8_t *h;
+    if (chunk_hashes(c, &h) < 0) return -1;
+    for (int i = 0; i < 64; i++) {
+        int level;
+        uint64_t tile;
+        unsigned first, count;
+        if (!(l->start.size >> i & 1)) continue;
+        ctl_merkle_tile_span(l->start.size, i, &level, &tile, &first, &count);
+        if (level == c->level && tile == c->start)
+            ctl_merkle_subtree(h + (size_t)first * CTL_HASH_LEN, count, l->start.hash[i]);
+    }
+    if (l->inflight == 1) l->tree = l->start; /* the last tile */
     return 0;
 }
 
-/* static-ct-api: stores data tile n from the tree's size on, each entry checked against the
- * level-0 hash tile. */
-static int tile(struct tail *t, struct log *l, uint64_t n, unsigned width, char *err, size_t errsz)
+/* Stores the chunks at the front of the log's list that are complete, in order. */
+static void drain(struct log *l)
 {
-    char path[128];
-    struct ctl_http_response data, hashes;
-    ctl_ct_tile_path(path, sizeof path, -1, n, width == 256 ? 0 : width);
-    if (get(t, l, path, &data, err, errsz) < 0) return -1;
-    ctl_ct_tile_path(path, sizeof path, 0, n, width == 256 ? 0 : width);
-    if (get(t, l, path, &hashes, err, errsz) < 0) {
-        ctl_http_response_free(&data);
-        return -1;
-    }
-    struct batch b;
-    int rc = 0;
-    if (hashes.len != (size_t)width * CTL_HASH_LEN) {
-        snprintf(err, errsz, "%s is %zu bytes, not %u hashes", path, hashes.len, width);
-        rc = -1;
-    } else {
-        rc = batch_begin(t, l, &b, err, errsz);
-    }
-    const uint8_t *p = (const uint8_t *)data.body;
-    size_t left = data.len;
-    for (unsigned j = 0; !rc && j < width; j++) {
-        struct ctl_ct_entry e;
-        const char *why;
-        ptrdiff_t used = ctl_ct_parse_tile_leaf(p, left, &e, &why);
-        if (used < 0) {
-            snprintf(err, errsz, "data tile %llu, entry %u: %s", (unsigned long long)n, j, why);
-            rc = -1;
-            break;
-        }
-        p += used, left -= (size_t)used;
-        if (n * 256 + j < b.tree.size) continue; /* stored already */
-        uint8_t leaf[CTL_HASH_LEN];
-        ctl_ct_leaf_hash(&e, leaf);
-        if (memcmp(leaf, hashes.body + (size_t)j * CTL_HASH_LEN, CTL_HASH_LEN) != 0) {
-            snprintf(err, errsz, "entry %llu does not hash to its level-0 tile hash",
-                     (unsigned long long)(n * 256 + j));
-            rc = -1;
-            break;
-        }
-        int pre = e.type == CTL_CT_PRECERT;
-        rc = batch_add(t, l, &b, &e, pre ? e.precert : e.der, pre ? e.precert_len : e.der_len, err,
-                       errsz);
-    }
-    if (!rc && left) {
-        snprintf(err, errsz, "data tile %llu has bytes after its %u entries", (unsigned long long)n,
-                 width);
-        rc = -1;
-    }
-    if (hashes.len == (size_t)width * CTL_HASH_LEN) rc = batch_end(t, l, &b, rc, err, errsz);
-    ctl_http_response_free(&data);
-    ctl_http_response_free(&hashes);
-    return rc;
-}
-
-/* A JSON answer of an RFC 6962 log; NULL with err. */
-static json_t *get_json(struct tail *t, struct log *l, const char *path, char *err, size_t errsz)
-{
-    struct ctl_http_response r;
-    if (get(t, l, path, &r, err, errsz) < 0) return NULL;
-    json_error_t e;
-    json_t *j = json_loadb(r.body, r.len, 0, &e);
-    ctl_http_response_free(&r);
-    if (!j)
-        snprintf(err, errsz, "%s: invalid JSON at line %d, column %d: %s", path, e.line, e.column,
-                 e.text);
-    return j;
-}
-
-/* Base64 text s into a malloc'd buffer; NULL when it is not base64. */
-static uint8_t *b64(const char *s, size_t *n)
-{
-    size_t len = s ? strlen(s) : 0;
-    uint8_t *out = s ? malloc(len / 4 * 3 + 1) : NULL;
-    ptrdiff_t k = out ? ctl_base64_decode(s, len, out) : -1;
-    if (k < 0) {
-        free(out);
-        return NULL;
-    }
-    *n = (size_t)k;
-    return out;
-}
-
-/* RFC 6962: a signed tree head from get-sth. */
-static int get_sth(struct tail *t, struct log *l, struct ctl_tree_head *th, char *err, size_t errsz)
-{
-    memset(th, 0, sizeof *th);
-    json_t *j = get_json(t, l, "ct/v1/get-sth", err, errsz);
-    if (!j) return -1;
-    size_t rn = 0, sn = 0;
-    uint8_t *root = b64(json_string_value(json_object_get(j, "sha256_root_hash")), &rn);
-    uint8_t *sig = b64(json_string_value(json_object_get(j, "tree_head_signature")), &sn);
-    json_t *size = json_object_get(j, "tree_size"), *ts = json_object_get(j, "timestamp");
-    int rc = -1;
-    if (!root || rn != CTL_HASH_LEN || !sig || !json_is_integer(size) || !json_is_integer(ts) ||
-        json_integer_value(size) < 0) {
-        snprintf(err, errsz, "get-sth: not a signed tree head");
-    } else {
-        th->size = (uint64_t)json_integer_value(size);
-        th->timestamp = (uint64_t)json_integer_value(ts);
-        memcpy(th->root, root, CTL_HASH_LEN);
-        char why[200];
-        rc = ctl_ct_verify_sth(th, sig, sn, l->key, l->key_len, why, sizeof why);
-        if (rc) snprintf(err, errsz, "get-sth: %s", why);
-    }
-    free(root);
-    free(sig);
-    json_decref(j);
-    return rc;
-}
-
-/* RFC 6962: stores entries from the tree's size to at most end - 1, as one page of
- * get-entries gives them (a short page is normal). */
-static int page(struct tail *t, struct log *l, uint64_t end, char *err, size_t errsz)
-{
-    char path[128];
-    uint64_t start = l->tree.size, last = start + 255 < end ? start + 255 : end - 1;
-    snprintf(path, sizeof path, "ct/v1/get-entries?start=%llu&end=%llu", (unsigned long long)start,
-             (unsigned long long)last);
-    json_t *j = get_json(t, l, path, err, errsz);
-    if (!j) return -1;
-    json_t *entries = json_object_get(j, "entries");
-    size_t count = json_array_size(entries);
-    struct batch b;
-    int rc = 0;
-    if (!json_is_array(entries) || !count || count > last - start + 1) {
-        snprintf(err, errsz, "get-entries from %llu: %zu entries", (unsigned long long)start,
-                 count);
-        rc = -1;
-    } else {
-        rc = batch_begin(t, l, &b, err, errsz);
-    }
-    for (size_t i = 0; !rc && i < count; i++) {
-        json_t *o = json_array_get(entries, i);
-        size_t ln = 0, xn = 0;
-        uint8_t *leaf = b64(json_string_value(json_object_get(o, "leaf_input")), &ln);
-        uint8_t *extra = b64(json_string_value(json_object_get(o, "extra_data")), &xn);
-        struct ctl_ct_entry e;
-        const char *why = "leaf_input or extra_data is not base64";
-        if (!leaf || !extra || ctl_ct_parse_leaf(leaf, ln, &e, &why) < 0) {
-            snprintf(err, errsz, "entry %llu: %s", (unsigned long long)(start + i), why);
-            rc = -1;
-        } else {
-            /* A precertificate entry's extra_data starts with the precertificate itself. */
-            const uint8_t *der = e.der;
-            size_t dn = e.der_len;
-            if (e.type == CTL_CT_PRECERT) {
-                dn = xn >= 3 ? (size_t)extra[0] << 16 | (size_t)extra[1] << 8 | extra[2] : 0;
-                der = xn >= 3 && dn <= xn - 3 ? extra + 3 : NULL;
+    struct tail *t = l->t;
+    for (struct chunk *c; (c = l->chunks) && !c->pending;) {
+        int live = l->state == FETCH || l->state == START;
+        if (live && c->rc) {
+            log_fail(l, "%s", c->err);
+        } else if (live && l->state == START) {
+            if (take_start(l, c) < 0) {
+                log_fail(l, "%s", c->err);
+            } else if (l->inflight == 1) {
+                l->start_index = l->tree.size;
+                if (tx_begin(t) < 0) log_fail(l, "database: %s", sqlite3_errmsg(t->db));
+                l->dirty = 1;
+                chunk_free(l, c);
+                if (l->state == START) fetch_from(l, l->tree.size);
+                continue;
             }
-            rc = batch_add(t, l, &b, &e, der, der ? dn : 0, err, errsz);
+        } else if (live && c->kind == TILE_HASHES) {
+            const uint8_t *h;
+            if (chunk_hashes(c, &h) < 0)
+                log_fail(l, "%s", c->err);
+            else
+                check_root(l, h + (l->tree.size - c->start * 256) * CTL_HASH_LEN,
+                           (unsigned)(l->th.size - l->tree.size));
+        } else if (live) {
+            struct ctl_merkle before = l->tree;
+            long malformed = t->malformed;
+            if (tx_begin(t) < 0 || exec(t->db, "SAVEPOINT chunk") < 0) {
+                log_fail(l, "database: %s", sqlite3_errmsg(t->db));
+            } else if (store_chunk(l, c) < 0) {
+                exec(t->db, "ROLLBACK TO chunk");
+                exec(t->db, "RELEASE chunk");
+                l->tree = before;
+                t->malformed = malformed;
+                log_fail(l, "%s", c->err);
+            } else {
+                exec(t->db, "RELEASE chunk");
+                long n = (long)(l->tree.size - before.size);
+                t->tx_entries += n;
+                l->stored += n;
+                l->dirty = 1;
+                /* A short page: the rest of it next, before anything later. */
+                if (l->tree.size < c->start + c->count) {
+                    struct chunk *rest = calloc(1, sizeof *rest);
+                    if (!rest) {
+                        log_fail(l, "out of memory");
+                    } else {
+                        *rest =
+                            (struct chunk){.log = l,
+                                           .kind = ENTRIES,
+                                           .start = l->tree.size,
+                                           .count = (unsigned)(c->start + c->count - l->tree.size),
+                                           .next = c->next};
+                        c->next = rest;
+                        l->inflight++;
+                        fetch_chunk(l, rest);
+                    }
+                }
+            }
         }
-        free(leaf);
-        free(extra);
+        chunk_free(l, c);
     }
-    if (json_is_array(entries) && count && count <= last - start + 1)
-        rc = batch_end(t, l, &b, rc, err, errsz);
-    json_decref(j);
-    return rc;
+    schedule(l);
 }
 
-/* One pass over a log: up to its current signed tree head. */
-static void follow(struct tail *t, struct log *l)
+void chunk_arrived(struct chunk *c)
 {
-    char err[1024];
-    struct ctl_tree_head th;
-    int rc;
-    if (l->rfc6962) {
-        rc = get_sth(t, l, &th, err, sizeof err);
-    } else {
-        struct ctl_http_response r;
-        char why[600];
-        rc = get(t, l, "checkpoint", &r, err, sizeof err);
-        if (!rc) {
-            rc = ctl_ct_verify_checkpoint(r.body, r.len, l->key, l->key_len, &th, why, sizeof why);
-            if (rc) snprintf(err, sizeof err, "checkpoint: %s", why);
-            ctl_http_response_free(&r);
-        }
-    }
-    if (!rc && th.size < l->verified) {
-        snprintf(err, sizeof err, "the tree shrank from %llu to %llu entries",
-                 (unsigned long long)l->verified, (unsigned long long)th.size);
-        rc = -1;
-    }
-    while (!rc && l->tree.size < th.size && !stopping) {
-        uint64_t n = l->tree.size / 256;
-        uint64_t end = (n + 1) * 256 < th.size ? (n + 1) * 256 : th.size;
-        rc = l->rfc6962 ? page(t, l, th.size, err, sizeof err)
-                        : tile(t, l, n, (unsigned)(end - n * 256), err, sizeof err);
-    }
-    if (rc) {
-        log_error(t, l, err);
-        return;
-    }
-    if (l->tree.size != th.size) return; /* stopped by a signal */
-    uint8_t root[CTL_HASH_LEN];
-    ctl_merkle_root(&l->tree, root);
-    if (memcmp(root, th.root, CTL_HASH_LEN) != 0) {
-        snprintf(err, sizeof err,
-                 "the entries' root does not match the signed tree head at size %llu: nothing "
-                 "past entry %llu is verified",
-                 (unsigned long long)th.size, (unsigned long long)l->verified);
-        log_error(t, l, err);
-        return;
-    }
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(t->db,
-                           "UPDATE ct_log SET verified_size = ?2, head_size = ?2, head_root = ?3, "
-                           "head_timestamp = ?4, error = NULL, error_at = NULL WHERE id = ?1",
-                           -1, &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_int64(st, 1, l->id);
-        sqlite3_bind_int64(st, 2, (sqlite3_int64)th.size);
-        sqlite3_bind_blob(st, 3, th.root, CTL_HASH_LEN, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 4, (sqlite3_int64)th.timestamp);
-        if (sqlite3_step(st) == SQLITE_DONE) l->verified = th.size;
-    }
-    sqlite3_finalize(st);
+    drain(c->log);
 }
 
-/* The logs to follow into *out (malloc'd). */
-static int load_logs(sqlite3 *db, char **ids, int nids, struct log **out, int *n)
+/* The logs to follow into t->logs. */
+static int load_logs(struct tail *t, char **ids, int nids)
 {
     char *list = sqlite3_mprintf("%s", "");
     for (int i = 0; i < nids && list; i++) {
@@ -399,21 +490,22 @@ static int load_logs(sqlite3 *db, char **ids, int nids, struct log **out, int *n
     if (!list) return -1;
     char *sql = sqlite3_mprintf(
         "SELECT id, coalesce(monitoring_url, url), key, next_index, tree, verified_size, "
-        "coalesce(description, url), api = 'rfc6962' FROM ct_log WHERE %s%s%s ORDER BY id",
+        "coalesce(description, url), api = 'rfc6962', start_index, coalesce(head_size, 0), "
+        "head_root, coalesce(head_timestamp, 0) FROM ct_log WHERE %s%s%s ORDER BY id",
         nids ? "id IN (" : "enabled AND coalesce(state, '') NOT IN ('rejected', 'retired')",
         nids ? list : "", nids ? ")" : "");
     sqlite3_free(list);
     sqlite3_stmt *st;
-    *out = NULL, *n = 0;
-    if (!sql || sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+    if (!sql || sqlite3_prepare_v2(t->db, sql, -1, &st, NULL) != SQLITE_OK)
         return sqlite3_free(sql), -1;
     sqlite3_free(sql);
     while (sqlite3_step(st) == SQLITE_ROW) {
-        struct log *t = realloc(*out, (size_t)(*n + 1) * sizeof **out);
-        if (!t) break;
-        *out = t;
-        struct log *l = &t[(*n)++];
+        struct log *logs = realloc(t->logs, (size_t)(t->n + 1) * sizeof *logs);
+        if (!logs) break;
+        t->logs = logs;
+        struct log *l = &logs[t->n++];
         memset(l, 0, sizeof *l);
+        l->t = t;
         l->id = sqlite3_column_int64(st, 0);
         const char *url = (const char *)sqlite3_column_text(st, 1);
         size_t ul = url ? strlen(url) : 0;
@@ -424,81 +516,166 @@ static int load_logs(sqlite3 *db, char **ids, int nids, struct log **out, int *n
         memcpy(l->key, sqlite3_column_blob(st, 2), l->key_len);
         tree_load(&l->tree, (uint64_t)sqlite3_column_int64(st, 3), sqlite3_column_blob(st, 4),
                   (size_t)sqlite3_column_bytes(st, 4));
-        l->verified = (uint64_t)sqlite3_column_int64(st, 5);
+        l->saved = l->tree;
+        l->verified = l->verified_new = (uint64_t)sqlite3_column_int64(st, 5);
         snprintf(l->name, sizeof l->name, "%s", sqlite3_column_text(st, 6));
         l->rfc6962 = sqlite3_column_int(st, 7);
+        l->start_index = (uint64_t)sqlite3_column_int64(st, 8);
+        l->head.size = (uint64_t)sqlite3_column_int64(st, 9);
+        if (sqlite3_column_bytes(st, 10) == CTL_HASH_LEN)
+            memcpy(l->head.root, sqlite3_column_blob(st, 10), CTL_HASH_LEN);
+        l->head.timestamp = (uint64_t)sqlite3_column_int64(st, 11);
+        l->page = t->opt.page;
+        l->pace.min_interval_ms = t->opt.min_interval_ms;
     }
+    sqlite3_finalize(st);
+    /* The program's first read also loads the issuers stored. */
+    if (sqlite3_prepare_v2(t->db, "SELECT sha256 FROM issuer_cert", -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    while (sqlite3_step(st) == SQLITE_ROW)
+        if (sqlite3_column_bytes(st, 0) == 32) issuer_new(t, sqlite3_column_blob(st, 0));
     sqlite3_finalize(st);
     return 0;
 }
 
-int cmd_tail(int argc, char **argv)
+/* A number option's value: a whole number or seconds within [lo, hi]. */
+static int number(const char *opt, const char *v, double lo, double hi, int whole, double *out)
 {
-    if (argc >= 2 && is_help(argv[1])) return fputs(usage, stdout), 0;
-    if (argc < 2 || argv[1][0] == '-') return fputs(usage, stderr), 2;
-    int once = 0, nids = 0;
-    double interval = 60;
-    char **ids = NULL;
+    char *end;
+    double d = v ? strtod(v, &end) : 0;
+    if (!v || end == v || *end || !(d >= lo && d <= hi) || (whole && d != (double)(long long)d)) {
+        fprintf(stderr, "ctlite-worker tail: %s: %s from %g to %g\n", opt,
+                whole ? "a whole number" : "seconds", lo, hi);
+        return -1;
+    }
+    *out = d;
+    return 0;
+}
+
+static int options(int argc, char **argv, struct tail_options *o, char ***ids, int *nids)
+{
+    double interval = 60, partial_wait = 60, min_interval = 0, from = -1, page = 256,
+           concurrency = 4;
+    const struct {
+        const char *name;
+        double lo, hi;
+        int whole;
+        double *value;
+    } nums[] = {
+        {"--interval", 1, 86400, 0, &interval},
+        {"--partial-wait", 0, 86400, 0, &partial_wait},
+        {"--min-interval", 0, 3600, 0, &min_interval},
+        {"--from", 0, 1e15, 1, &from},
+        {"--concurrency", 1, 64, 1, &concurrency},
+        {"--page", 1, 10000, 1, &page},
+    };
+    *o = (struct tail_options){0};
     for (int i = 2; i < argc; i++) {
-        if (!strcmp(argv[i], "--log")) {
-            ids = argv + i + 1;
+        const char *a = argv[i];
+        size_t k = 0;
+        while (k < sizeof nums / sizeof *nums && strcmp(a, nums[k].name)) k++;
+        if (k < sizeof nums / sizeof *nums) {
+            if (number(a, i + 1 < argc ? argv[++i] : NULL, nums[k].lo, nums[k].hi, nums[k].whole,
+                       nums[k].value) < 0)
+                return -1;
+        } else if (!strcmp(a, "--once")) {
+            o->once = 1;
+        } else if (!strcmp(a, "--start-at-end")) {
+            from = -2;
+        } else if (!strcmp(a, "--log")) {
+            *ids = argv + i + 1;
             while (i + 1 < argc && argv[i + 1][0] != '-') {
                 char *end;
                 strtoll(argv[++i], &end, 10);
                 if (*end || end == argv[i])
                     return fprintf(stderr, "ctlite-worker tail: --log: '%s' is not a log id\n",
                                    argv[i]),
-                           2;
-                nids++;
+                           -1;
+                (*nids)++;
             }
-            if (!nids) return fputs(usage, stderr), 2;
-        } else if (!strcmp(argv[i], "--once")) {
-            once = 1;
-        } else if (!strcmp(argv[i], "--interval") && i + 1 < argc) {
-            char *end;
-            interval = strtod(argv[++i], &end);
-            if (*end || !(interval >= 1))
-                return fprintf(stderr, "ctlite-worker tail: --interval: seconds, at least 1\n"), 2;
+            if (!*nids) return fputs(usage, stderr), -1;
         } else {
-            return fprintf(stderr, "ctlite-worker tail: unexpected '%s'\n%s", argv[i], usage), 2;
+            return fprintf(stderr, "ctlite-worker tail: unexpected '%s'\n%s", a, usage), -1;
         }
     }
-    char err[512];
+    o->interval = interval, o->partial_wait = partial_wait;
+    o->min_interval_ms = (long)(min_interval * 1000);
+    o->from = (int64_t)from, o->page = (unsigned)page, o->concurrency = (int)concurrency;
+    return 0;
+}
+
+/* Whether every log's pass is over (--once). */
+static int all_over(const struct tail *t)
+{
+    for (int i = 0; i < t->n; i++)
+        if (t->logs[i].state != STOPPED && t->logs[i].state != FAILED) return 0;
+    return 1;
+}
+
+static void run(struct tail *t)
+{
+    double pruned = -1e9;
+    for (;;) {
+        double now = tail_now();
+        int busy = 0;
+        for (int i = 0; i < t->n; i++) {
+            struct log *l = &t->logs[i];
+            if (l->state == FAILED && !t->opt.once && !l->inflight && now >= l->next_pass)
+                l->state = IDLE;
+            if (l->state == IDLE && now >= l->next_pass && !stopping) {
+                l->state = HEAD;
+                fetch_head(l);
+            }
+            busy |= l->state == HEAD || l->state == START || l->state == FETCH;
+        }
+        if (t->in_tx && (t->tx_entries >= 8192 || now - t->tx_started >= 1 || !busy || stopping))
+            commit(t);
+        if (!busy && now - pruned >= 300) {
+            char err[256];
+            if (ctl_ingest_prune(t->db, err, sizeof err) < 0)
+                fprintf(stderr, "ctlite-worker tail: pruning: %s\n", err);
+            pruned = now;
+        }
+        int pending = ctl_http_run(t->http, 200);
+        if (stopping || (t->opt.once && all_over(t) && !pending && !t->in_tx)) break;
+    }
+    commit(t);
+}
+
+int cmd_tail(int argc, char **argv)
+{
+    if (argc >= 2 && is_help(argv[1])) return fputs(usage, stdout), 0;
+    if (argc < 2 || argv[1][0] == '-') return fputs(usage, stderr), 2;
     struct tail t = {0};
+    char **ids = NULL;
+    int nids = 0;
+    if (options(argc, argv, &t.opt, &ids, &nids) < 0) return 2;
+    char err[512] = "";
     struct ctl_http_config c;
     ctl_http_config_init(&c);
-    c.min_interval_ms = 0; /* logs are made to be read; pacing is per log, by the passes */
+    c.min_interval_ms = 0; /* logs are made to be read; pacing is per log */
     if (ctl_http_config_env(&c, err, sizeof err) < 0)
         return fprintf(stderr, "ctlite-worker tail: %s\n", err), 1;
     if (!(t.db = ctl_db_open(argv[1], NULL, NULL, err, sizeof err)))
         return fprintf(stderr, "ctlite-worker: %s\n", err), 1;
-    struct log *logs;
-    int n;
+    int rc = 1;
     if (!(t.http = ctl_http_new(&c)) || !(t.ingest = ctl_ingest_new(t.db, err, sizeof err)) ||
-        load_logs(t.db, ids, nids, &logs, &n) < 0) {
+        load_logs(&t, ids, nids) < 0) {
         fprintf(stderr, "ctlite-worker tail: %s\n", *err ? err : sqlite3_errmsg(t.db));
-        ctl_ingest_free(t.ingest);
-        ctl_http_free(t.http);
-        sqlite3_close(t.db);
-        return 1;
-    }
-    struct sigaction sa = {.sa_handler = on_signal};
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    long failed = 0;
-    do {
-        t.entries = t.malformed = t.failed = 0;
-        for (int i = 0; i < n && !stopping; i++) follow(&t, &logs[i]);
-        printf("tail: %d logs, %ld entries stored (%ld malformed), %ld failed\n", n, t.entries,
+    } else {
+        struct sigaction sa = {.sa_handler = on_signal};
+        sigaction(SIGINT, &sa, NULL);
+        sigaction(SIGTERM, &sa, NULL);
+        run(&t);
+        printf("tail: %d logs, %ld entries stored (%ld malformed), %ld failed\n", t.n, t.entries,
                t.malformed, t.failed);
-        fflush(stdout);
-        failed += t.failed;
-        for (double waited = 0; !once && !stopping && waited < interval; waited += 0.2)
-            nanosleep(&(struct timespec){0, 200000000L}, NULL);
-    } while (!once && !stopping);
-    free(logs);
+        rc = t.failed ? 1 : 0;
+    }
+    for (int i = 0; i < t.n; i++) t.logs[i].state = STOPPED; /* what is still asked is dropped */
+    ctl_http_free(t.http); /* before the logs: its requests point at them */
     ctl_ingest_free(t.ingest);
-    ctl_http_free(t.http);
+    free(t.logs);
+    free(t.issuers);
     sqlite3_close(t.db);
-    return failed ? 1 : 0;
+    return rc;
 }

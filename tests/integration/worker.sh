@@ -51,4 +51,4 @@ check "a version 1 database is upgraded" "$tmp/v1.db: upgraded from schema versi
     "$("$w" init "$tmp/v1.db")"
 check "the upgrade keeps the data and adds the tables" "min_interval|2|1" \
     "$(sqlite3 "$tmp/v1.db" "SELECT name, value, (SELECT count(*) FROM sqlite_schema
-                             WHERE name = 'watch') FROM setting")"
+                             WHERE name = 'watch') FROM setting WHERE name = 'min_interval'")"

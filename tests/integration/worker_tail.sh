@@ -47,9 +47,11 @@ check "a bad checkpoint signature: the log stops, said and recorded" \
     "$?|$(head -1 <<<"$out")|$(state "$db")"
 control "fault=bad_root"
 out=$("$w" tail "$db" --once 2>&1)
-check "a signed root the entries do not match: nothing more is verified" \
-    "1|700|the entries' root does not match the signed tree head at size 700: nothing past entry 700 is verified" \
+check "a second signed root for the same size: the log stops as inconsistent" \
+    "1|700|two different signed roots for tree size 700: the log is inconsistent" \
     "$?|$(state "$db" | cut -d'|' -f2-)"
+check "a stopped log is an alert" "log_stopped|high|log 1: two different signed roots for tree size 700: the log is inconsistent" \
+    "$(sqlite3 "$db" 'SELECT rule, severity, key FROM rule_log_stopped')"
 control "fault=malformed_entry"
 check "a malformed entry: kept with the reason, the log goes on" \
     "tail: 1 logs, 1 entries stored (1 malformed), 0 failed|701|701||700|not a DER certificate" \
@@ -77,6 +79,11 @@ check "killed five times with -9, then a pass: every entry exactly once, all ver
                              (SELECT count(DISTINCT idx) = count(*) FROM log_entry),
                              next_index = verified_size AND verified_size >= 5500 FROM ct_log")"
 check "after the kills the database is sound" ok "$(sqlite3 "$db" 'PRAGMA integrity_check')"
+control "fault=bad_root"
+out=$("$w" tail "$db" --once 2>&1)
+check "a larger signed root the entries do not match: nothing more is verified" \
+    "1 the entries' root does not match the signed tree head" \
+    "$? $(sqlite3 "$db" "SELECT substr(error, 1, 53) FROM ct_log WHERE verified_size < next_index")"
 
 # The same kind of log through RFC 6962: get-sth and get-entries, short pages included.
 start_log c --entries 1500 --page 100

@@ -79,6 +79,82 @@ static void merkle_matches_the_definition(void **state)
     assert_int_equal(t.size, 300);
 }
 
+/* RFC 6962's SUBPROOF, as written there: the reference for consistency proofs. */
+static size_t subproof(size_t m, const uint8_t (*leaves)[32], size_t n, int b, uint8_t (*out)[32])
+{
+    if (m == n) {
+        if (b) return 0;
+        mth(leaves, n, out[0]);
+        return 1;
+    }
+    size_t k = 1, c;
+    while (k * 2 < n) k *= 2;
+    if (m <= k) {
+        c = subproof(m, leaves, k, b, out);
+        mth(leaves + k, n - k, out[c]);
+    } else {
+        c = subproof(m - k, leaves + k, n - k, 0, out);
+        mth(leaves, k, out[c]);
+    }
+    return c + 1;
+}
+
+static void tree_from_a_consistency_proof(void **state)
+{
+    (void)state;
+    static uint8_t leaves[80][32];
+    uint8_t proof[64][32], root[32];
+    struct ctl_merkle want = {0}, got;
+    for (size_t i = 0; i < 80; i++) SHA256((const uint8_t *)&i, sizeof i, leaves[i]);
+    for (uint64_t m = 1; m < 80; m++) {
+        ctl_merkle_append(&want, leaves[m - 1]);
+        for (uint64_t n = m + 1; n <= 80; n++) {
+            size_t k = subproof(m, leaves, n, 1, proof);
+            mth(leaves, n, root);
+            int rc = ctl_merkle_from_proof(m, n, (const uint8_t(*)[32])proof, k, root, &got);
+            if (!(m & (m - 1))) { /* a power of two: the proof leaves the old root out */
+                assert_int_equal(rc, -1);
+                continue;
+            }
+            assert_int_equal(rc, 0);
+            assert_int_equal(got.size, m);
+            for (int i = 0; i < 64; i++)
+                if (m >> i & 1) assert_memory_equal(got.hash[i], want.hash[i], 32);
+            root[0] ^= 1;
+            assert_int_equal(
+                ctl_merkle_from_proof(m, n, (const uint8_t(*)[32])proof, k, root, &got), -1);
+            if (k > 1)
+                assert_int_equal(
+                    ctl_merkle_from_proof(m, n, (const uint8_t(*)[32])proof, k - 1, root, &got),
+                    -1);
+        }
+    }
+}
+
+static void tree_from_tiles(void **state)
+{
+    (void)state;
+    static uint8_t leaves[1500][32], level1[5][32];
+    struct ctl_merkle want = {0};
+    for (size_t i = 0; i < 1500; i++) SHA256((const uint8_t *)&i, sizeof i, leaves[i]);
+    for (size_t t = 0; t < 5; t++) mth(leaves + 256 * t, 256, level1[t]);
+    for (uint64_t m = 1; m <= 1500; m++) {
+        ctl_merkle_append(&want, leaves[m - 1]);
+        for (int i = 0; i < 64; i++) {
+            if (!(m >> i & 1)) continue;
+            int level;
+            uint64_t tile;
+            unsigned first, count;
+            ctl_merkle_tile_span(m, i, &level, &tile, &first, &count);
+            assert_true(level <= 1 && first + count <= 256);
+            uint8_t got[32];
+            const uint8_t *tile_hashes = level ? level1[256 * tile] : leaves[256 * tile];
+            ctl_merkle_subtree(tile_hashes + 32 * first, count, got);
+            assert_memory_equal(got, want.hash[i], 32);
+        }
+    }
+}
+
 static void tile_paths(void **state)
 {
     (void)state;
@@ -249,6 +325,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(merkle_matches_the_definition),
+        cmocka_unit_test(tree_from_a_consistency_proof),
+        cmocka_unit_test(tree_from_tiles),
         cmocka_unit_test(tile_paths),
         cmocka_unit_test(bad_leaves),
         cmocka_unit_test(base64),
