@@ -11,6 +11,7 @@ BUILD_PKGS := gcc make pkg-config libsqlite3-dev libpsl-dev publicsuffix libidn2
 TEST_PKGS  := sqlite3 libcmocka-dev psl idn2 python3 python3-cryptography openssl bc clang-format
 DEMO_PKGS  := sqlite3 python3 python3-cryptography
 FUZZ_PKGS  := clang libclang-rt-dev
+BENCH_PKGS := sqlite3 time python3 python3-cryptography certspotter
 
 CC      ?= cc
 LIBS_PC := sqlite3 libpsl libidn2 libpcre2-8 libcurl jansson libcrypto
@@ -89,7 +90,7 @@ build/bench/%: bench/%.c bench/rand.h | deps
 	$(CC) $(WARN) $(CFLAGS) $(DEFS) $(PKG_CFLAGS) -o $@ $< $(PKG_LIBS)
 
 bench: all $(BENCH_BIN)
-	@tools/deps sqlite3
+	@tools/deps $(BENCH_PKGS)
 	@bench/run
 
 FUZZ_TIME ?= 30

@@ -10,6 +10,7 @@ int cmd_watch(int argc, char **argv);
 int cmd_crtsh(int argc, char **argv);
 int cmd_logs(int argc, char **argv);
 int cmd_tail(int argc, char **argv);
+int cmd_status(int argc, char **argv);
 
 /* Whether arg asks for help (--help or -h). */
 int is_help(const char *arg);

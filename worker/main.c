@@ -16,7 +16,8 @@ static const char usage[] =
     "  watch DB    add, remove and list watched domains, brands, keywords and patterns\n"
     "  crtsh DB    sync the certificates of the watched domains from crt.sh\n"
     "  logs DB     load the CT logs of a v3 log list, add one by hand, list them\n"
-    "  tail DB     follow the static-ct-api logs, verified, into the database\n"
+    "  tail DB     follow the CT logs (RFC 6962 and static-ct-api), verified, into the database\n"
+    "  status DB   where the tail stands in each log: position, lag, rate, last error\n"
     "\n"
     "`ctlite-worker COMMAND --help` describes a command.\n";
 
@@ -73,7 +74,7 @@ static const struct {
     int (*run)(int argc, char **argv);
 } commands[] = {
     {"init", cmd_init}, {"watch", cmd_watch}, {"crtsh", cmd_crtsh},
-    {"logs", cmd_logs}, {"tail", cmd_tail},
+    {"logs", cmd_logs}, {"tail", cmd_tail},   {"status", cmd_status},
 };
 
 int main(int argc, char **argv)

@@ -160,11 +160,11 @@ void log_fail(struct log *l, const char *fmt, ...)
     pass_over(l, FAILED);
 }
 
-static struct chunk *chunk_new(struct log *l, int kind, uint64_t start, unsigned count)
+static struct chunk *chunk_new(struct log *l, int kind, int level, uint64_t start, unsigned count)
 {
     struct chunk *c = calloc(1, sizeof *c);
     if (!c) return NULL;
-    c->log = l, c->kind = kind, c->start = start, c->count = count;
+    c->log = l, c->kind = kind, c->level = level, c->start = start, c->count = count;
     struct chunk **p = &l->chunks;
     while (*p) p = &(*p)->next;
     *p = c;
@@ -310,13 +310,13 @@ static void schedule(struct log *l)
             start = start / 256 * 256;
             count = (unsigned)(l->end - start < 256 ? l->end - start : 256);
         }
-        if (!chunk_new(l, ENTRIES, start, count)) return log_fail(l, "out of memory");
+        if (!chunk_new(l, ENTRIES, 0, start, count)) return log_fail(l, "out of memory");
         l->fetch = start + count;
     }
     if (l->inflight || l->fetch < l->end || l->tree.size < l->end) return;
     if (l->end == l->th.size) return check_root(l, NULL, 0);
     /* A partial tile to wait for: its level-0 hashes verify the head meanwhile. */
-    if (!chunk_new(l, TILE_HASHES, l->th.size / 256, (unsigned)(l->th.size % 256)))
+    if (!chunk_new(l, TILE_HASHES, 0, l->th.size / 256, (unsigned)(l->th.size % 256)))
         log_fail(l, "out of memory");
 }
 
@@ -327,7 +327,7 @@ static void ask_start(struct log *l, uint64_t m)
     memset(&l->start, 0, sizeof l->start);
     l->start.size = m;
     if (l->rfc6962) {
-        if (!chunk_new(l, PROOF, m, 0)) log_fail(l, "out of memory");
+        if (!chunk_new(l, PROOF, 0, m, 0)) log_fail(l, "out of memory");
         return;
     }
     for (int i = 63; i >= 0; i--) {
@@ -341,11 +341,8 @@ static void ask_start(struct log *l, uint64_t m)
             asked |= c->level == level && c->start == tile;
         uint64_t have = l->th.size >> (8 * level); /* hashes at that level */
         unsigned width = (unsigned)(have - tile * 256 < 256 ? have - tile * 256 : 256);
-        if (!asked) {
-            struct chunk *c = chunk_new(l, TILE_HASHES, tile, width);
-            if (!c) return log_fail(l, "out of memory");
-            c->level = level;
-        }
+        if (!asked && !chunk_new(l, TILE_HASHES, level, tile, width))
+            return log_fail(l, "out of memory");
     }
 }
 
@@ -362,6 +359,10 @@ void head_arrived(struct log *l, int rc, const struct ctl_tree_head *th, const c
 {
     struct tail *t = l->t;
     if (l->state != HEAD) return;
+    char *sql = sqlite3_mprintf("UPDATE ct_log SET checked_at = unixepoch() WHERE id = %lld",
+                                (long long)l->id);
+    if (sql) exec(t->db, sql);
+    sqlite3_free(sql);
     if (rc) return log_fail(l, "%s", err);
     if (th->size < l->head.size || th->size < l->tree.size) {
         /* An older head, as a log's frontends may serve for a while, is no news. */

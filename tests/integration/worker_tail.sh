@@ -107,6 +107,71 @@ check "RFC 6962: pages of one entry and a malformed entry" \
     "tail: 1 logs, 1 entries stored (1 malformed), 0 failed|1501|1501|" \
     "$("$w" tail "$db" --once)|$(state "$db")"
 
+# Starting late: the tree before the start comes from hash tiles or a consistency proof.
+db=$tmp/end.db
+"$w" init "$db" >/dev/null
+"$w" logs "$db" add "$url/static/" "$key" --monitoring "$url/static/" >/dev/null
+check "--start-at-end (static-ct-api): the last entry (malformed) stored, the head verified" \
+    "1|1501|1500|1501" \
+    "$("$w" tail "$db" --once --start-at-end >/dev/null; sqlite3 "$db" "SELECT (SELECT count(*)
+       FROM malformed_entry WHERE idx = 1500), next_index, start_index, verified_size FROM ct_log")"
+db=$tmp/from.db
+"$w" init "$db" >/dev/null
+"$w" logs "$db" add "$url/rfc6962/" "$key" >/dev/null
+check "--from 300 (RFC 6962): entries from 300 on, verified with the proof's tree" \
+    "1200|1501|300|1501|300" \
+    "$("$w" tail "$db" --once --from 300 >/dev/null; sqlite3 "$db" "SELECT (SELECT count(*)
+       FROM log_entry), next_index, start_index, verified_size, (SELECT min(idx) FROM log_entry)
+       FROM ct_log")"
+db=$tmp/from2.db
+"$w" init "$db" >/dev/null
+"$w" logs "$db" add "$url/static/" "$key" --monitoring "$url/static/" >/dev/null
+check "--from 1024 (static-ct-api), a power of two: one entry earlier" "1023|1501|" \
+    "$("$w" tail "$db" --once --from 1024 >/dev/null; sqlite3 "$db" "SELECT start_index,
+       verified_size, coalesce(error, '') FROM ct_log")"
+
+# Two logs at once, issuers, a 429 with Retry-After, retention and status.
+start_log d --entries 900 --seed 2
+db=$tmp/two.db
+"$w" init "$db" >/dev/null
+"$w" logs "$db" add "$url/static/" "$key" --monitoring "$url/static/" --description d >/dev/null
+"$w" logs "$db" add "http://127.0.0.1:$(cat "$tmp/c/port")/rfc6962/" \
+    "$(cat "$tmp/c/key")" --description c >/dev/null
+"$w" watch "$db" add domain paypa1.com >/dev/null
+sqlite3 "$db" "UPDATE setting SET value = -10 WHERE name = 'retention'"
+control "fault=429&retry_after=1&path=tile/data"
+check "two logs at once, one of them answering 429 first: both stored and verified" \
+    "tail: 2 logs, 2401 entries stored (1 malformed), 0 failed|d 900 900|c 1501 1501" \
+    "$("$w" tail "$db" --once)|$(sqlite3 "$db" "SELECT group_concat(description || ' ' ||
+       next_index || ' ' || verified_size, '|') FROM ct_log")"
+check "the 429 was retried after the time it asked for" 2 \
+    "$(curl -s "$url/_log" | grep -o '"/static/tile/data/000"' | wc -l)"
+check "issuer certificates: the four each log serves (a root, three intermediates), once" "8|4" \
+    "$(sqlite3 "$db" "SELECT count(*), count(DISTINCT x509_subject(der)) FROM issuer_cert" \
+       -cmd ".load $CTLITE_OUT/ctlite")"
+check "retention: only the certificates of the watched domain are left, with their entries" \
+    "1|1" \
+    "$(sqlite3 "$db" "SELECT count(*) > 0 AND count(*) = (SELECT count(DISTINCT cert_id)
+       FROM cert_keep), (SELECT count(*) FROM log_entry) = (SELECT count(*) FROM log_entry
+       WHERE cert_id IN (SELECT cert_id FROM cert_keep)) FROM cert")"
+check "status: a line per log with its position and lag" \
+    "id log position verified tree_size lag|1 d 900 900 900 0|2 c 1501 1501 1501 0" \
+    "$("$w" status "$db" | cut -f1-6 | tr '\t' ' ' | paste -sd'|')"
+
+# A young partial tile waits; its level-0 hash tile verifies the head meanwhile.
+db=$tmp/partial.db
+"$w" init "$db" >/dev/null
+"$w" logs "$db" add "$url/static/" "$key" --monitoring "$url/static/" >/dev/null
+"$w" tail "$db" --partial-wait 600 >/dev/null 2>&1 &
+for _ in $(seq 100); do
+    [ "$(sqlite3 "$db" 'SELECT head_size FROM ct_log' 2>/dev/null)" = 900 ] && break
+    sleep 0.1
+done
+kill -TERM $!
+wait $!
+check "a young partial tile: full tiles stored, the head verified through its hashes" \
+    "0|768|768|900" "$?|$(sqlite3 "$db" 'SELECT next_index, verified_size, head_size FROM ct_log')"
+
 out=$("$w" tail "$tmp/a.db" --once --log one 2>&1)
 check "tail --log with something that is no id" "2 ctlite-worker tail: --log: 'one' is not a log id" "$? $out"
 check "tail --help" "usage: ctlite-worker tail DB" "$("$w" tail --help | head -1 | cut -c1-28)"
