@@ -194,6 +194,9 @@ ALTER TABLE ct_log ADD COLUMN checked_at INTEGER; -- when its tree head was last
 ALTER TABLE ct_log ADD COLUMN rate REAL;          -- entries stored per second in the last pass
                                                   -- that stored any
 
+-- From this version on, the tail records in seen_name only the names of watched domains (and
+-- under them): the firehose of every log would make it grow without end.
+
 -- How long a certificate that nothing keeps stays in the database (seconds): the tail prunes
 -- older ones, so that following whole logs does not fill the disk.
 INSERT INTO setting(name, value, description) VALUES ('retention', 86400,

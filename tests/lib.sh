@@ -66,3 +66,18 @@ crtsh_get() {
     /usr/bin/python3 -c 'import sys, urllib.request as u; print(u.urlopen(sys.argv[1]).read().decode())' \
         "$crtsh_base/$1"
 }
+
+# start_log NAME ARGS...: starts the loopback CT log (tests/fixtures/ctlog_server.py) with ARGS,
+# its files in $tmp/NAME, and adds its pid to $pids (the caller kills those on exit). Sets url
+# (http://127.0.0.1:PORT, below which /static/ and /rfc6962/ are served) and key (base64 DER).
+start_log() {
+    local dir=$tmp/$1
+    shift
+    mkdir -p "$dir"
+    /usr/bin/python3 "$(dirname "${BASH_SOURCE[0]}")/fixtures/ctlog_server.py" \
+        --port-file "$dir/port" --key-file "$dir/key" "$@" >"$dir/log" 2>&1 &
+    pids="$pids $!"
+    for _ in $(seq 100); do [ -s "$dir/port" ] && break; sleep 0.1; done
+    url="http://127.0.0.1:$(cat "$dir/port")"
+    key=$(cat "$dir/key")
+}

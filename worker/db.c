@@ -121,9 +121,9 @@ sqlite3 *ctl_db_open(const char *path, int *from, int *to, char *err, size_t err
     char *msg = NULL;
     /* In WAL mode NORMAL keeps every committed transaction through a crash of the process;
      * only a power cut may take back the last ones, and never leaves a torn database. The
-     * larger page cache keeps the indexes that log entries touch at random in memory. */
+     * page cache, 8 MiB, is four times SQLite's default. */
     if (sqlite3_exec(db,
-                     "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-32768",
+                     "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-8192",
                      NULL, NULL, &msg) != SQLITE_OK ||
         migrate(db, from, to, err, errsz) != 0) {
         if (msg) snprintf(err, errsz, "%s: %s", path, msg);

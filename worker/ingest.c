@@ -6,7 +6,7 @@
 #include "ingest.h"
 #include "x509.h"
 
-enum { CERT, CERT_ID, NAME, SEEN, ENTRY, MALFORMED, NSTMT };
+enum { CERT, CERT_ID, NAME, SEEN, ENTRY, MALFORMED, WATCHED, NSTMT };
 
 static const char *const sql[NSTMT] = {
     [CERT] = "INSERT INTO cert(sha256, tbs_sha256, serial, issuer_name, subject_cn, not_before, "
@@ -20,12 +20,64 @@ static const char *const sql[NSTMT] = {
               "ON CONFLICT DO NOTHING",
     [MALFORMED] = "INSERT INTO malformed_entry(log, idx, error, leaf) VALUES (?1, ?2, ?3, ?4) "
                   "ON CONFLICT DO NOTHING",
+    [WATCHED] = "SELECT value, scope = 'subtree' FROM watch WHERE kind = 'domain' ORDER BY value",
+};
+
+/* A watched domain, for seen_name: names under no watched domain are not recorded there,
+ * since a log's whole stream would make it grow without end. */
+struct watched {
+    char *value;
+    int subtree;
 };
 
 struct ctl_ingest {
     sqlite3 *db;
     sqlite3_stmt *st[NSTMT];
+    struct watched *watched; /* sorted by value */
+    size_t nwatched;
 };
+
+static void watched_free(ctl_ingest *g)
+{
+    for (size_t i = 0; i < g->nwatched; i++) free(g->watched[i].value);
+    free(g->watched);
+    g->watched = NULL;
+    g->nwatched = 0;
+}
+
+int ctl_ingest_refresh(ctl_ingest *g)
+{
+    sqlite3_stmt *q = g->st[WATCHED];
+    watched_free(g);
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        struct watched *w = realloc(g->watched, (g->nwatched + 1) * sizeof *w);
+        if (!w) break;
+        g->watched = w;
+        w += g->nwatched;
+        if (!(w->value = strdup((const char *)sqlite3_column_text(q, 0)))) break;
+        w->subtree = sqlite3_column_int(q, 1);
+        g->nwatched++;
+    }
+    sqlite3_reset(q);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int by_value(const void *key, const void *elem)
+{
+    return strcmp(key, ((const struct watched *)elem)->value);
+}
+
+/* Whether name is a watched domain, or under one watched with its subtree. */
+static int is_watched(const ctl_ingest *g, const char *name)
+{
+    for (const char *p = name; p; p = strchr(p, '.'), p = p ? p + 1 : NULL) {
+        const struct watched *w =
+            g->nwatched ? bsearch(p, g->watched, g->nwatched, sizeof *w, by_value) : NULL;
+        if (w && (p == name || w->subtree)) return 1;
+    }
+    return 0;
+}
 
 ctl_ingest *ctl_ingest_new(sqlite3 *db, char *err, size_t errsz)
 {
@@ -39,6 +91,11 @@ ctl_ingest *ctl_ingest_new(sqlite3 *db, char *err, size_t errsz)
             ctl_ingest_free(g);
             return NULL;
         }
+    if (ctl_ingest_refresh(g) < 0) {
+        snprintf(err, errsz, "%s", sqlite3_errmsg(db));
+        ctl_ingest_free(g);
+        return NULL;
+    }
     return g;
 }
 
@@ -46,6 +103,7 @@ void ctl_ingest_free(ctl_ingest *g)
 {
     if (!g) return;
     for (int i = 0; i < NSTMT; i++) sqlite3_finalize(g->st[i]);
+    watched_free(g);
     free(g);
 }
 
@@ -61,6 +119,7 @@ struct names {
     ctl_ingest *g;
     int64_t cert_id;
     int failed;
+    char last[CTL_HOST_MAX + 3]; /* the subject's CN is most often the first DNS name too */
 };
 
 /* Stores a DNS name, and a common name that is a host name: lowercase, '*.' kept. */
@@ -74,14 +133,18 @@ static void add_name(void *user, const char *type, const char *name)
     int k = ctl_host_canon(name, len, canon + (wild ? 2 : 0));
     if (k < 0 || (wild && k + 2 > CTL_HOST_MAX)) return; /* an organisation, say */
     if (wild) memcpy(canon, "*.", 2);
+    if (!strcmp(canon, n->last)) return;
+    memcpy(n->last, canon, sizeof canon);
     sqlite3_stmt *s = n->g->st[NAME];
     sqlite3_bind_int64(s, 1, n->cert_id);
     sqlite3_bind_text(s, 2, canon, -1, SQLITE_STATIC);
     sqlite3_bind_int(s, 3, wild);
+    if (run(s) < 0) n->failed = 1;
+    if (n->failed || !is_watched(n->g, canon + (wild ? 2 : 0))) return;
     sqlite3_stmt *seen = n->g->st[SEEN];
     sqlite3_bind_text(seen, 1, canon, -1, SQLITE_STATIC);
     sqlite3_bind_int64(seen, 2, n->cert_id);
-    if (run(s) < 0 || run(seen) < 0) n->failed = 1;
+    if (run(seen) < 0) n->failed = 1;
 }
 
 static int malformed_row(ctl_ingest *g, int64_t log, uint64_t idx, const char *why,
@@ -141,12 +204,16 @@ int ctl_ingest_entry(ctl_ingest *g, int64_t log, uint64_t idx, const struct ctl_
     sqlite3_bind_int64(s, 9, (sqlite3_int64)e->timestamp);
     sqlite3_bind_text(s, 10, source, -1, SQLITE_STATIC);
     int fresh = 0;
-    if (run(s) == 0) fresh = sqlite3_changes(g->db) > 0;
-    sqlite3_stmt *q = g->st[CERT_ID];
-    sqlite3_bind_blob(q, 1, sha, 32, SQLITE_STATIC);
-    int64_t id = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : -1;
-    sqlite3_reset(q);
-    struct names nm = {g, id, 0};
+    int64_t id = -1;
+    if (run(s) == 0 && (fresh = sqlite3_changes(g->db) > 0)) {
+        id = sqlite3_last_insert_rowid(g->db);
+    } else {
+        sqlite3_stmt *q = g->st[CERT_ID];
+        sqlite3_bind_blob(q, 1, sha, 32, SQLITE_STATIC);
+        id = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : -1;
+        sqlite3_reset(q);
+    }
+    struct names nm = {.g = g, .cert_id = id};
     if (id >= 0 && fresh) ctl_cert_names(c, add_name, &nm);
     ctl_cert_free(c);
     sqlite3_stmt *en = g->st[ENTRY];

@@ -1,7 +1,7 @@
 /* ingest: CT log entries into the database. A certificate is stored once, keyed by the
  * SHA-256 of its DER, with its names; each entry records which certificate it holds; an entry
- * whose certificate cannot be read becomes a malformed_entry row. The caller holds the
- * transaction. */
+ * whose certificate cannot be read becomes a malformed_entry row; a name of a watched domain
+ * seen for the first time goes into seen_name. The caller holds the transaction. */
 #ifndef CTLITE_INGEST_H
 #define CTLITE_INGEST_H
 
@@ -16,6 +16,10 @@ typedef struct ctl_ingest ctl_ingest;
 /* Prepares the statements on db; NULL with err. */
 ctl_ingest *ctl_ingest_new(sqlite3 *db, char *err, size_t errsz);
 void ctl_ingest_free(ctl_ingest *g);
+
+/* Reloads the watched domains, whose names alone go into seen_name: the set a new name is
+ * "new" in. 0, or -1 on a database error. */
+int ctl_ingest_refresh(ctl_ingest *g);
 
 /* Stores entry idx of log (ct_log.id): e, and der[n], the certificate or precertificate it
  * holds as submitted (NULL when the entry does not carry it). source names the log for

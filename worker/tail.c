@@ -185,11 +185,29 @@ static void chunk_free(struct log *l, struct chunk *c)
 static int tx_begin(struct tail *t)
 {
     if (t->in_tx) return 0;
-    if (exec(t->db, "BEGIN IMMEDIATE") < 0) return -1;
+    if (exec(t->db, "BEGIN IMMEDIATE") < 0 || ctl_ingest_refresh(t->ingest) < 0) return -1;
     t->in_tx = 1;
     t->tx_started = tail_now();
     t->tx_entries = 0;
     return 0;
+}
+
+/* A database error: the open transaction is rolled back, and every log with something in it
+ * goes back to where it stood, stopped with the error. */
+static void rollback(struct tail *t, const char *why)
+{
+    char err[512];
+    snprintf(err, sizeof err, "%s", why);
+    exec(t->db, "ROLLBACK");
+    t->in_tx = 0;
+    for (int i = 0; i < t->n; i++) {
+        struct log *l = &t->logs[i];
+        if (!l->dirty) continue;
+        l->dirty = l->head_pending = 0;
+        l->tree = l->saved;
+        l->verified_new = l->verified;
+        log_fail(l, "database: %s", err);
+    }
 }
 
 /* Commits the open transaction with each log's new position, tree and verified head. */
@@ -232,25 +250,17 @@ static int commit(struct tail *t)
     }
     sqlite3_finalize(st);
     if (!rc && exec(t->db, "COMMIT") < 0) rc = -1;
-    char err[512];
-    snprintf(err, sizeof err, "%s", sqlite3_errmsg(t->db));
-    if (rc) exec(t->db, "ROLLBACK");
+    if (rc) return rollback(t, sqlite3_errmsg(t->db)), -1;
     t->in_tx = 0;
     for (int i = 0; i < t->n; i++) {
         struct log *l = &t->logs[i];
         if (!l->dirty) continue;
         l->dirty = l->head_pending = 0;
-        if (rc) {
-            l->tree = l->saved;
-            l->verified_new = l->verified;
-            log_fail(l, "database: %s", err);
-        } else {
-            l->saved = l->tree;
-            l->verified = l->verified_new;
-        }
+        l->saved = l->tree;
+        l->verified = l->verified_new;
     }
-    if (!rc) t->entries += t->tx_entries;
-    return rc;
+    t->entries += t->tx_entries;
+    return 0;
 }
 
 /* Whether the static-ct-api log's last tile, partial at the head, may be fetched now. */
@@ -434,22 +444,17 @@ static void drain(struct log *l)
                 check_root(l, h + (l->tree.size - c->start * 256) * CTL_HASH_LEN,
                            (unsigned)(l->th.size - l->tree.size));
         } else if (live) {
-            struct ctl_merkle before = l->tree;
-            long malformed = t->malformed;
-            if (tx_begin(t) < 0 || exec(t->db, "SAVEPOINT chunk") < 0) {
-                log_fail(l, "database: %s", sqlite3_errmsg(t->db));
-            } else if (store_chunk(l, c) < 0) {
-                exec(t->db, "ROLLBACK TO chunk");
-                exec(t->db, "RELEASE chunk");
-                l->tree = before;
-                t->malformed = malformed;
+            uint64_t before = l->tree.size;
+            int rc = tx_begin(t) < 0 ? -3 : store_chunk(l, c);
+            l->dirty = 1;
+            if (rc == -1) {
                 log_fail(l, "%s", c->err);
+            } else if (rc < 0) {
+                rollback(t, rc == -2 ? c->err : sqlite3_errmsg(t->db));
             } else {
-                exec(t->db, "RELEASE chunk");
-                long n = (long)(l->tree.size - before.size);
+                long n = (long)(l->tree.size - before);
                 t->tx_entries += n;
                 l->stored += n;
-                l->dirty = 1;
                 /* A short page: the rest of it next, before anything later. */
                 if (l->tree.size < c->start + c->count) {
                     struct chunk *rest = calloc(1, sizeof *rest);
@@ -660,6 +665,9 @@ int cmd_tail(int argc, char **argv)
     if (!(t.db = ctl_db_open(argv[1], NULL, NULL, err, sizeof err)))
         return fprintf(stderr, "ctlite-worker: %s\n", err), 1;
     int rc = 1;
+    /* Rows go in parents first and pruning handles its own deletes: the checks would only cost
+     * a lookup per row. */
+    exec(t.db, "PRAGMA foreign_keys = OFF");
     if (!(t.http = ctl_http_new(&c)) || !(t.ingest = ctl_ingest_new(t.db, err, sizeof err)) ||
         load_logs(&t, ids, nids) < 0) {
         fprintf(stderr, "ctlite-worker tail: %s\n", *err ? err : sqlite3_errmsg(t.db));

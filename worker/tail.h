@@ -96,7 +96,8 @@ struct tail {
 /* tail_fetch.c */
 void fetch_head(struct log *l);
 void fetch_chunk(struct log *l, struct chunk *c);
-/* Stores an ENTRIES chunk's entries from the tree's size on. 0, or -1 with c->err. */
+/* Stores an ENTRIES chunk's entries from the tree's size on, all or none. 0; -1 with c->err
+ * when the answer is wrong (nothing stored); -2 with c->err on a database error. */
 int store_chunk(struct log *l, struct chunk *c);
 /* The hashes of a TILE_HASHES chunk: those of tile c->start at c->level, width c->count. */
 int chunk_hashes(struct chunk *c, const uint8_t **h);

@@ -153,19 +153,49 @@ int chunk_hashes(struct chunk *c, const uint8_t **h)
     return 0;
 }
 
-/* Adds the entry at the tree's size; der[n] is the certificate it carries. */
-static int add(struct log *l, const struct ctl_ct_entry *e, const uint8_t *der, size_t n, char *err,
-               size_t errsz)
+/* A chunk's entries, checked, before any is stored: a chunk goes in whole or not at all,
+ * without a savepoint (whose journal of every page it touches costs a write each). */
+struct item {
+    struct ctl_ct_entry e;
+    const uint8_t *der; /* the certificate, or NULL */
+    size_t n;
+    uint8_t leaf[CTL_HASH_LEN];
+};
+
+struct batch {
+    struct item *items;
+    size_t n;
+    uint8_t **bufs; /* RFC 6962: decoded leaf_input and extra_data */
+    size_t nbufs;
+};
+
+static struct item *batch_add(struct batch *b, size_t cap)
+{
+    if (!b->items && !(b->items = calloc(cap ? cap : 1, sizeof *b->items))) return NULL;
+    return &b->items[b->n++];
+}
+
+static void batch_free(struct batch *b)
+{
+    for (size_t i = 0; i < b->nbufs; i++) free(b->bufs[i]);
+    free(b->bufs);
+    free(b->items);
+}
+
+/* Stores the checked entries from the tree's size on: 0, or -2 with c->err on a database
+ * error (the transaction is then to be rolled back). */
+static int batch_store(struct log *l, struct chunk *c, struct batch *b)
 {
     struct tail *t = l->t;
-    uint8_t leaf[CTL_HASH_LEN];
-    ctl_ct_leaf_hash(e, leaf);
-    int malformed = 0;
-    if (ctl_ingest_entry(t->ingest, l->id, l->tree.size, e, der, n, l->name, &malformed, err,
-                         errsz) < 0)
-        return -1;
-    ctl_merkle_append(&l->tree, leaf);
-    t->malformed += malformed;
+    for (size_t i = 0; i < b->n; i++) {
+        struct item *it = &b->items[i];
+        int malformed = 0;
+        if (ctl_ingest_entry(t->ingest, l->id, l->tree.size, &it->e, it->der, it->n, l->name,
+                             &malformed, c->err, sizeof c->err) < 0)
+            return -2;
+        ctl_merkle_append(&l->tree, it->leaf);
+        t->malformed += malformed;
+    }
     return 0;
 }
 
@@ -207,7 +237,7 @@ static void issuer_done(void *user, int rc, struct ctl_http_response *r, const c
 }
 
 /* static-ct-api: a data tile, each entry checked against the level-0 hash tile. */
-static int store_tile(struct log *l, struct chunk *c)
+static int check_tile(struct log *l, struct chunk *c, struct batch *b)
 {
     const uint8_t *hashes;
     if (chunk_hashes(c, &hashes) < 0) return -1;
@@ -225,24 +255,25 @@ static int store_tile(struct log *l, struct chunk *c)
         }
         p += used, left -= (size_t)used;
         if (c->start + j < l->tree.size) continue; /* stored already */
-        uint8_t leaf[CTL_HASH_LEN];
-        ctl_ct_leaf_hash(&e, leaf);
-        if (memcmp(leaf, hashes + (size_t)j * CTL_HASH_LEN, CTL_HASH_LEN) != 0) {
+        struct item *it = batch_add(b, c->count);
+        if (!it) return snprintf(c->err, sizeof c->err, "out of memory"), -1;
+        it->e = e;
+        ctl_ct_leaf_hash(&e, it->leaf);
+        if (memcmp(it->leaf, hashes + (size_t)j * CTL_HASH_LEN, CTL_HASH_LEN) != 0) {
             snprintf(c->err, sizeof c->err, "entry %llu does not hash to its level-0 tile hash",
                      (unsigned long long)(c->start + j));
             return -1;
         }
-        want_issuers(l, &e);
         int pre = e.type == CTL_CT_PRECERT;
-        if (add(l, &e, pre ? e.precert : e.der, pre ? e.precert_len : e.der_len, c->err,
-                sizeof c->err) < 0)
-            return -1;
+        it->der = pre ? e.precert : e.der;
+        it->n = pre ? e.precert_len : e.der_len;
     }
     if (left) {
         snprintf(c->err, sizeof c->err, "data tile %llu has bytes after its %u entries",
                  (unsigned long long)n, c->count);
         return -1;
     }
+    for (size_t i = 0; i < b->n; i++) want_issuers(l, &b->items[i].e);
     return 0;
 }
 
@@ -262,45 +293,51 @@ static void chain_issuers(struct tail *t, const uint8_t *p, size_t n)
 }
 
 /* RFC 6962: a get-entries page; a short one leaves the rest to another request. */
-static int store_page(struct log *l, struct chunk *c)
+static int check_page(struct log *l, struct chunk *c, struct batch *b)
 {
     json_t *j = json_of(&c->data, "get-entries", c->err, sizeof c->err);
     if (!j) return -1;
     json_t *entries = json_object_get(j, "entries");
     size_t count = json_array_size(entries);
-    if (!json_is_array(entries) || !count || count > c->count) {
+    int rc = 0;
+    if (!json_is_array(entries) || !count || count > c->count ||
+        !(b->bufs = calloc(2 * count, sizeof *b->bufs))) {
         snprintf(c->err, sizeof c->err, "get-entries from %llu: %zu entries",
                  (unsigned long long)c->start, count);
-        json_decref(j);
-        return -1;
+        rc = -1;
     }
-    int rc = 0;
     for (size_t i = 0; !rc && i < count; i++) {
         json_t *o = json_array_get(entries, i);
         size_t ln = 0, xn = 0;
         uint8_t *leaf = b64(json_string_value(json_object_get(o, "leaf_input")), &ln);
         uint8_t *extra = b64(json_string_value(json_object_get(o, "extra_data")), &xn);
+        b->bufs[b->nbufs++] = leaf, b->bufs[b->nbufs++] = extra;
         struct ctl_ct_entry e;
         const char *why = "leaf_input or extra_data is not base64";
+        struct item *it;
         if (!leaf || !extra || ctl_ct_parse_leaf(leaf, ln, &e, &why) < 0) {
             snprintf(c->err, sizeof c->err, "entry %llu: %s", (unsigned long long)(c->start + i),
                      why);
             rc = -1;
-        } else if (c->start + i >= l->tree.size) {
+        } else if (c->start + i < l->tree.size) {
+            continue; /* stored already */
+        } else if (!(it = batch_add(b, count))) {
+            snprintf(c->err, sizeof c->err, "out of memory");
+            rc = -1;
+        } else {
+            it->e = e;
+            ctl_ct_leaf_hash(&e, it->leaf);
             /* A precertificate entry's extra_data starts with the precertificate itself. */
-            const uint8_t *der = e.der;
-            size_t dn = e.der_len;
+            it->der = e.der, it->n = e.der_len;
             if (e.type == CTL_CT_PRECERT) {
-                dn = xn >= 3 ? (size_t)extra[0] << 16 | (size_t)extra[1] << 8 | extra[2] : 0;
-                der = xn >= 3 && dn <= xn - 3 ? extra + 3 : NULL;
-                if (der) chain_issuers(l->t, extra + 3 + dn, xn - 3 - dn);
+                it->n = xn >= 3 ? (size_t)extra[0] << 16 | (size_t)extra[1] << 8 | extra[2] : 0;
+                it->der = xn >= 3 && it->n <= xn - 3 ? extra + 3 : NULL;
+                if (it->der) chain_issuers(l->t, extra + 3 + it->n, xn - 3 - it->n);
             } else {
                 chain_issuers(l->t, extra, xn);
             }
-            rc = add(l, &e, der, der ? dn : 0, c->err, sizeof c->err);
+            if (!it->der) it->n = 0;
         }
-        free(leaf);
-        free(extra);
     }
     json_decref(j);
     if (!rc && count < c->count) l->page = (unsigned)count; /* what the log gives at most */
@@ -309,7 +346,11 @@ static int store_page(struct log *l, struct chunk *c)
 
 int store_chunk(struct log *l, struct chunk *c)
 {
-    return l->rfc6962 ? store_page(l, c) : store_tile(l, c);
+    struct batch b = {0};
+    int rc = l->rfc6962 ? check_page(l, c, &b) : check_tile(l, c, &b);
+    if (!rc) rc = batch_store(l, c, &b);
+    batch_free(&b);
+    return rc;
 }
 
 int start_from_proof(struct log *l, struct chunk *c)

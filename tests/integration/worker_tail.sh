@@ -9,18 +9,6 @@ trap 'kill $pids 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"' EXIT
 w=$CTLITE_WORKER
 export CTLITE_HTTP_BACKOFF=0.05 CTLITE_HTTP_TIMEOUT=5
 
-# start_log NAME ARGS...: a fake log in $tmp/NAME; sets url (its static-ct-api prefix) and key.
-start_log() {
-    local dir=$tmp/$1
-    shift
-    mkdir -p "$dir"
-    /usr/bin/python3 "$(dirname "$0")/../fixtures/ctlog_server.py" --port-file "$dir/port" \
-        --key-file "$dir/key" "$@" >"$dir/log" 2>&1 &
-    pids="$pids $!"
-    for _ in $(seq 100); do [ -s "$dir/port" ] && break; sleep 0.1; done
-    url="http://127.0.0.1:$(cat "$dir/port")"
-    key=$(cat "$dir/key")
-}
 control() { /usr/bin/python3 -c 'import sys, urllib.request as u; u.urlopen(sys.argv[1]).read()' "$url/_control?$1"; }
 state() { sqlite3 "$1" "SELECT next_index, verified_size, coalesce(error, '') FROM ct_log"; }
 
@@ -147,8 +135,7 @@ check "two logs at once, one of them answering 429 first: both stored and verifi
 check "the 429 was retried after the time it asked for" 2 \
     "$(curl -s "$url/_log" | grep -o '"/static/tile/data/000"' | wc -l)"
 check "issuer certificates: the four each log serves (a root, three intermediates), once" "8|4" \
-    "$(sqlite3 "$db" "SELECT count(*), count(DISTINCT x509_subject(der)) FROM issuer_cert" \
-       -cmd ".load $CTLITE_OUT/ctlite")"
+    "$(ctsql "$db" "SELECT count(*), count(DISTINCT x509_subject(der)) FROM issuer_cert")"
 check "retention: only the certificates of the watched domain are left, with their entries" \
     "1|1" \
     "$(sqlite3 "$db" "SELECT count(*) > 0 AND count(*) = (SELECT count(DISTINCT cert_id)
