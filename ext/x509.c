@@ -82,8 +82,9 @@ struct ctl_cert {
     struct tlv exts;    /* the [3] extensions field, or n = 0 without one */
     struct tlv ext_seq; /* the SEQUENCE inside it */
     struct tlv san;     /* the subjectAltName's extnValue content, or n = 0 */
+    struct tlv issuer;  /* decoded when printed: callers can tell issuers apart by its bytes */
     int precert;
-    X509_NAME *issuer, *subject;
+    X509_NAME *subject;
     uint8_t der[];
 };
 
@@ -119,7 +120,7 @@ static X509_NAME *name(const struct tlv *t)
 static int walk(ctl_cert *c, size_t n)
 {
     const uint8_t *p = c->der, *end = c->der + n;
-    struct tlv cert, alg, sig, validity, subject, issuer, spki, f;
+    struct tlv cert, alg, sig, validity, subject, spki, f;
     if (expect(&p, end, 0x30, &cert) < 0) return -1;
     if (p != end) return 1;
     p = cert.p, end = cert.p + cert.n;
@@ -131,7 +132,7 @@ static int walk(ctl_cert *c, size_t n)
     if (f.tag == 0xa0 && next(&p, end, &f) < 0) return -1;
     c->serial = f;
     if (f.tag != 0x02 || !f.n || expect(&p, end, 0x30, &alg) < 0 ||
-        expect(&p, end, 0x30, &issuer) < 0 || expect(&p, end, 0x30, &validity) < 0 ||
+        expect(&p, end, 0x30, &c->issuer) < 0 || expect(&p, end, 0x30, &validity) < 0 ||
         expect(&p, end, 0x30, &subject) < 0 || expect(&p, end, 0x30, &spki) < 0)
         return -1;
     while (p < end) {
@@ -147,9 +148,8 @@ static int walk(ctl_cert *c, size_t n)
     }
     const uint8_t *q = validity.p, *qe = validity.p + validity.n;
     if (next(&q, qe, &c->not_before) < 0 || next(&q, qe, &c->not_after) < 0 || q != qe) return -1;
-    c->issuer = name(&issuer);
     c->subject = name(&subject);
-    return c->issuer && c->subject ? 0 : -1;
+    return c->subject ? 0 : -1;
 }
 
 ctl_cert *ctl_cert_parse(const uint8_t *der, size_t n, char *err, size_t errsz)
@@ -173,7 +173,6 @@ ctl_cert *ctl_cert_parse(const uint8_t *der, size_t n, char *err, size_t errsz)
 void ctl_cert_free(ctl_cert *c)
 {
     if (!c) return;
-    X509_NAME_free(c->issuer);
     X509_NAME_free(c->subject);
     free(c);
 }
@@ -199,13 +198,28 @@ int ctl_cert_subject(const ctl_cert *c, char *out, size_t outsz)
 
 int ctl_cert_issuer(const ctl_cert *c, char *out, size_t outsz)
 {
-    return dn(c->issuer, out, outsz);
+    X509_NAME *issuer = name(&c->issuer);
+    int n = issuer ? dn(issuer, out, outsz) : -1;
+    X509_NAME_free(issuer);
+    if (!issuer) ERR_clear_error();
+    return n;
+}
+
+const uint8_t *ctl_cert_issuer_der(const ctl_cert *c, size_t *n)
+{
+    *n = whole(&c->issuer);
+    return c->issuer.start;
 }
 
 int ctl_cert_serial(const ctl_cert *c, char *out, size_t outsz)
 {
+    static const char hex[] = "0123456789abcdef";
     if (2 * c->serial.n >= outsz) return -1;
-    for (size_t i = 0; i < c->serial.n; i++) snprintf(out + 2 * i, 3, "%02x", c->serial.p[i]);
+    for (size_t i = 0; i < c->serial.n; i++) {
+        out[2 * i] = hex[c->serial.p[i] >> 4];
+        out[2 * i + 1] = hex[c->serial.p[i] & 15];
+    }
+    out[2 * c->serial.n] = 0;
     return (int)(2 * c->serial.n);
 }
 

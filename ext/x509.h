@@ -15,9 +15,13 @@ ctl_cert *ctl_cert_parse(const uint8_t *der, size_t n, char *err, size_t errsz);
 void ctl_cert_free(ctl_cert *c);
 
 /* The subject's or the issuer's distinguished name on one line, as crt.sh shows it:
- * "C=US, O=\"DigiCert, Inc.\", CN=...". Returns the length, or -1 when out is too small. */
+ * "C=US, O=\"DigiCert, Inc.\", CN=...". Returns the length, or -1 when out is too small (or
+ * the issuer's Name, decoded only here, cannot be read). */
 int ctl_cert_subject(const ctl_cert *c, char *out, size_t outsz);
 int ctl_cert_issuer(const ctl_cert *c, char *out, size_t outsz);
+
+/* The issuer's Name as it is encoded: the same bytes print the same. *n is its length. */
+const uint8_t *ctl_cert_issuer_der(const ctl_cert *c, size_t *n);
 
 /* The subject's first common name, UTF-8 with control bytes as \xNN; -1 (and "") when it
  * has none. */

@@ -220,3 +220,8 @@ CREATE VIEW rule_log_stopped AS
                AS detail,
            error_at AS observed_at
       FROM ct_log WHERE error IS NOT NULL;
+
+-- version 6
+-- Nothing looks certificates up by expiry alone (expiry is asked of a watched domain's
+-- certificates, found through their names), and each index costs every certificate stored.
+DROP INDEX cert_not_after;

@@ -30,12 +30,49 @@ struct watched {
     int subtree;
 };
 
+/* Issuers as printed, by their encoded Name: a log's entries come from a few CAs, and printing
+ * a Name takes longer than the rest of a certificate's fields. */
+enum { ISSUERS = 32 };
+struct issuer {
+    uint8_t *der;
+    size_t n;
+    char *text;
+};
+
 struct ctl_ingest {
     sqlite3 *db;
     sqlite3_stmt *st[NSTMT];
     struct watched *watched; /* sorted by value */
     size_t nwatched;
+    struct issuer issuers[ISSUERS];
+    unsigned next_issuer; /* the slot to replace next */
 };
+
+/* The certificate's issuer, printed: from the memo, or printed into it. NULL when it cannot be
+ * read. */
+static const char *issuer_text(ctl_ingest *g, const ctl_cert *c)
+{
+    size_t n;
+    const uint8_t *der = ctl_cert_issuer_der(c, &n);
+    for (int i = 0; i < ISSUERS; i++)
+        if (g->issuers[i].n == n && memcmp(g->issuers[i].der, der, n) == 0)
+            return g->issuers[i].text;
+    char text[2048];
+    struct issuer *m = &g->issuers[g->next_issuer++ % ISSUERS];
+    if (ctl_cert_issuer(c, text, sizeof text) < 0) return NULL;
+    free(m->der);
+    free(m->text);
+    m->der = malloc(n);
+    m->text = strdup(text);
+    if (!m->der || !m->text) {
+        free(m->der), free(m->text);
+        *m = (struct issuer){0};
+        return NULL;
+    }
+    memcpy(m->der, der, n);
+    m->n = n;
+    return m->text;
+}
 
 static void watched_free(ctl_ingest *g)
 {
@@ -103,6 +140,7 @@ void ctl_ingest_free(ctl_ingest *g)
 {
     if (!g) return;
     for (int i = 0; i < NSTMT; i++) sqlite3_finalize(g->st[i]);
+    for (int i = 0; i < ISSUERS; i++) free(g->issuers[i].der), free(g->issuers[i].text);
     watched_free(g);
     free(g);
 }
@@ -173,12 +211,12 @@ int ctl_ingest_entry(ctl_ingest *g, int64_t log, uint64_t idx, const struct ctl_
     }
     uint8_t sha[32], tbs[32];
     ctl_sha256(der, n, sha);
-    char serial[256], issuer[2048], cn[1024] = "";
+    char serial[256], cn[1024] = "";
     int ok_nb, ok_na, has_tbs = ctl_cert_tbs_sha256(c, tbs) == 0;
     int64_t nb = ctl_cert_not_before(c, &ok_nb), na = ctl_cert_not_after(c, &ok_na);
-    int sn = ctl_cert_serial(c, serial, sizeof serial),
-        in = ctl_cert_issuer(c, issuer, sizeof issuer);
-    if (sn < 0 || in < 0 || !ok_nb || !ok_na) {
+    int sn = ctl_cert_serial(c, serial, sizeof serial);
+    const char *issuer = issuer_text(g, c);
+    if (sn < 0 || !issuer || !ok_nb || !ok_na) {
         ctl_cert_free(c);
         (*malformed)++;
         if (malformed_row(g, log, idx, "a field of the certificate cannot be read", e) < 0)
@@ -193,7 +231,7 @@ int ctl_ingest_entry(ctl_ingest *g, int64_t log, uint64_t idx, const struct ctl_
     else
         sqlite3_bind_null(s, 2);
     sqlite3_bind_text(s, 3, serial, sn, SQLITE_STATIC);
-    sqlite3_bind_text(s, 4, issuer, in, SQLITE_STATIC);
+    sqlite3_bind_text(s, 4, issuer, -1, SQLITE_STATIC);
     if (*cn)
         sqlite3_bind_text(s, 5, cn, -1, SQLITE_STATIC);
     else
