@@ -236,20 +236,97 @@ int ctl_ct_tile_path(char *out, size_t outsz, int level, uint64_t index, unsigne
     return len < 0 || (size_t)len >= outsz ? -1 : len;
 }
 
+/* A scanner over JSON text: moves past whitespace, and matches what is expected next. */
+struct scan {
+    const char *p, *end;
+};
+
+static void ws(struct scan *s)
+{
+    while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' || *s->p == '\n' || *s->p == '\r'))
+        s->p++;
+}
+
+static int lit(struct scan *s, const char *want)
+{
+    size_t k = strlen(want);
+    ws(s);
+    if ((size_t)(s->end - s->p) < k || memcmp(s->p, want, k) != 0) return 0;
+    s->p += k;
+    return 1;
+}
+
+/* A string of base64 characters only, its content into *v and *n. */
+static int b64_string(struct scan *s, const char **v, size_t *n)
+{
+    if (!lit(s, "\"")) return 0;
+    const char *start = s->p;
+    while (s->p < s->end && *s->p != '"') {
+        char c = *s->p;
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '+' || c == '/' || c == '='))
+            return 0;
+        s->p++;
+    }
+    if (s->p == s->end) return 0;
+    *v = start, *n = (size_t)(s->p++ - start);
+    return 1;
+}
+
+int ctl_ct_scan_entries(const char *p, size_t n, struct ctl_ct_b64_entry *out, size_t max,
+                        size_t *count)
+{
+    struct scan s = {p, p + n};
+    *count = 0;
+    if (!lit(&s, "{") || !lit(&s, "\"entries\"") || !lit(&s, ":") || !lit(&s, "[")) return 1;
+    if (!lit(&s, "]")) {
+        do {
+            struct ctl_ct_b64_entry e = {0};
+            int have_leaf = 0, have_extra = 0;
+            if (*count == max || !lit(&s, "{")) return 1;
+            do {
+                int leaf = lit(&s, "\"leaf_input\"");
+                if ((!leaf && !lit(&s, "\"extra_data\"")) || (leaf ? have_leaf : have_extra) ||
+                    !lit(&s, ":"))
+                    return 1;
+                if (leaf ? !b64_string(&s, &e.leaf, &e.leaf_len)
+                         : !b64_string(&s, &e.extra, &e.extra_len))
+                    return 1;
+                *(leaf ? &have_leaf : &have_extra) = 1;
+            } while (lit(&s, ","));
+            if (!have_leaf || !have_extra || !lit(&s, "}")) return 1;
+            out[(*count)++] = e;
+        } while (lit(&s, ","));
+        if (!lit(&s, "]")) return 1;
+    }
+    if (!lit(&s, "}")) return 1;
+    ws(&s);
+    return s.p == s.end ? 0 : 1;
+}
+
+static int b64_value(unsigned char c)
+{
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    return c == '+' ? 62 : c == '/' ? 63 : -1;
+}
+
 ptrdiff_t ctl_base64_decode(const char *in, size_t n, uint8_t *out)
 {
     if (n % 4 || n > 0x7ffffff0) return -1;
-    for (size_t i = 0; i < n; i++) {
-        char c = in[i];
-        int ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                 c == '+' || c == '/' ||
-                 (c == '=' && i + 2 >= n && (i + 1 == n || in[i + 1] == '='));
-        if (!ok) return -1;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i += 4) {
+        int a = b64_value((unsigned char)in[i]), b = b64_value((unsigned char)in[i + 1]),
+            c = b64_value((unsigned char)in[i + 2]), d = b64_value((unsigned char)in[i + 3]);
+        /* Padding: "xx==" or "xxx=", in the last group only. */
+        int pad_ok = i + 4 == n && in[i + 3] == '=' && (c >= 0 || in[i + 2] == '=');
+        if (a < 0 || b < 0 || ((c < 0 || d < 0) && !pad_ok)) return -1;
+        out[k++] = (uint8_t)(a << 2 | b >> 4);
+        if (c >= 0) out[k++] = (uint8_t)((b & 15) << 4 | c >> 2);
+        if (d >= 0) out[k++] = (uint8_t)((c & 3) << 6 | d);
     }
-    if (!n) return 0;
-    int len = EVP_DecodeBlock(out, (const unsigned char *)in, (int)n);
-    if (len < 0) return -1;
-    return len - (in[n - 1] == '=') - (in[n - 2] == '=');
+    return (ptrdiff_t)k;
 }
 
 int ctl_ct_check_key(const uint8_t *spki, size_t n, char *err, size_t errsz)

@@ -38,6 +38,20 @@ int ctl_ct_parse_leaf(const uint8_t *p, size_t n, struct ctl_ct_entry *e, const 
 ptrdiff_t ctl_ct_parse_tile_leaf(const uint8_t *p, size_t n, struct ctl_ct_entry *e,
                                  const char **why);
 
+/* An entry of an RFC 6962 get-entries answer: its leaf_input and extra_data, still base64. */
+struct ctl_ct_b64_entry {
+    const char *leaf, *extra;
+    size_t leaf_len, extra_len;
+};
+
+/* Reads a get-entries answer of the plain shape logs send: {"entries": [{"leaf_input": "...",
+ * "extra_data": "..."}, ...]}, whitespace anywhere JSON allows it, the two members in either
+ * order, each string base64 characters only. 0 with *count entries (at most max) pointing
+ * into p; 1 when the text is not of that shape (a JSON parser must then read it, and may
+ * find it valid: escapes, other members, more than max entries). */
+int ctl_ct_scan_entries(const char *p, size_t n, struct ctl_ct_b64_entry *out, size_t max,
+                        size_t *count);
+
 /* The leaf hash of an entry, SHA-256(0x00 || MerkleTreeLeaf), and the hash of an inner node,
  * SHA-256(0x01 || left || right). */
 void ctl_ct_leaf_hash(const struct ctl_ct_entry *e, uint8_t out[CTL_HASH_LEN]);

@@ -30,10 +30,9 @@ static json_t *json_of(const struct ctl_http_response *r, const char *what, char
     return j;
 }
 
-/* Base64 text s into a malloc'd buffer; NULL when it is not base64. */
-static uint8_t *b64(const char *s, size_t *n)
+/* Base64 text s[len] into a malloc'd buffer; NULL when s is NULL or not base64. */
+static uint8_t *b64(const char *s, size_t len, size_t *n)
 {
-    size_t len = s ? strlen(s) : 0;
     uint8_t *out = s ? malloc(len / 4 * 3 + 1) : NULL;
     ptrdiff_t k = out ? ctl_base64_decode(s, len, out) : -1;
     if (k < 0) {
@@ -51,8 +50,10 @@ static int parse_sth(struct log *l, const struct ctl_http_response *r, struct ct
     json_t *j = json_of(r, "get-sth", err, errsz);
     if (!j) return -1;
     size_t rn = 0, sn = 0;
-    uint8_t *root = b64(json_string_value(json_object_get(j, "sha256_root_hash")), &rn);
-    uint8_t *sig = b64(json_string_value(json_object_get(j, "tree_head_signature")), &sn);
+    json_t *rh = json_object_get(j, "sha256_root_hash"),
+           *sg = json_object_get(j, "tree_head_signature");
+    uint8_t *root = b64(json_string_value(rh), json_string_length(rh), &rn);
+    uint8_t *sig = b64(json_string_value(sg), json_string_length(sg), &sn);
     json_t *size = json_object_get(j, "tree_size"), *ts = json_object_get(j, "timestamp");
     int rc = -1;
     if (!root || rn != CTL_HASH_LEN || !sig || !json_is_integer(size) || !json_is_integer(ts) ||
@@ -292,25 +293,48 @@ static void chain_issuers(struct tail *t, const uint8_t *p, size_t n)
     }
 }
 
+/* RFC 6962: the entries of a get-entries page into list[max]: scanned in place when the page
+ * has the plain shape logs send, which is most of the cost of a page, else through jansson
+ * (*j then holds the strings). Their number, or -1 with c->err. */
+static ptrdiff_t page_entries(struct chunk *c, struct ctl_ct_b64_entry *list, size_t max,
+                              json_t **j)
+{
+    size_t count;
+    *j = NULL;
+    if (ctl_ct_scan_entries(c->data.body, c->data.len, list, max, &count) == 0)
+        return (ptrdiff_t)count;
+    if (!(*j = json_of(&c->data, "get-entries", c->err, sizeof c->err))) return -1;
+    json_t *entries = json_object_get(*j, "entries");
+    count = json_array_size(entries);
+    for (size_t i = 0; i < count && i < max; i++) {
+        json_t *o = json_array_get(entries, i), *leaf = json_object_get(o, "leaf_input"),
+               *extra = json_object_get(o, "extra_data");
+        list[i] = (struct ctl_ct_b64_entry){json_string_value(leaf), json_string_value(extra),
+                                            json_string_length(leaf), json_string_length(extra)};
+    }
+    return json_is_array(entries) ? (ptrdiff_t)count : 0;
+}
+
 /* RFC 6962: a get-entries page; a short one leaves the rest to another request. */
 static int check_page(struct log *l, struct chunk *c, struct batch *b)
 {
-    json_t *j = json_of(&c->data, "get-entries", c->err, sizeof c->err);
-    if (!j) return -1;
-    json_t *entries = json_object_get(j, "entries");
-    size_t count = json_array_size(entries);
+    struct ctl_ct_b64_entry *list = calloc(c->count, sizeof *list);
+    json_t *j = NULL;
+    ptrdiff_t got = list ? page_entries(c, list, c->count, &j) : -1;
+    size_t count = got > 0 ? (size_t)got : 0;
     int rc = 0;
-    if (!json_is_array(entries) || !count || count > c->count ||
-        !(b->bufs = calloc(2 * count, sizeof *b->bufs))) {
+    if (got < 0) {
+        if (!list) snprintf(c->err, sizeof c->err, "out of memory");
+        rc = -1;
+    } else if (!count || count > c->count || !(b->bufs = calloc(2 * count, sizeof *b->bufs))) {
         snprintf(c->err, sizeof c->err, "get-entries from %llu: %zu entries",
                  (unsigned long long)c->start, count);
         rc = -1;
     }
     for (size_t i = 0; !rc && i < count; i++) {
-        json_t *o = json_array_get(entries, i);
         size_t ln = 0, xn = 0;
-        uint8_t *leaf = b64(json_string_value(json_object_get(o, "leaf_input")), &ln);
-        uint8_t *extra = b64(json_string_value(json_object_get(o, "extra_data")), &xn);
+        uint8_t *leaf = b64(list[i].leaf, list[i].leaf_len, &ln);
+        uint8_t *extra = b64(list[i].extra, list[i].extra_len, &xn);
         b->bufs[b->nbufs++] = leaf, b->bufs[b->nbufs++] = extra;
         struct ctl_ct_entry e;
         const char *why = "leaf_input or extra_data is not base64";
@@ -340,6 +364,7 @@ static int check_page(struct log *l, struct chunk *c, struct batch *b)
         }
     }
     json_decref(j);
+    free(list);
     if (!rc && count < c->count) l->page = (unsigned)count; /* what the log gives at most */
     return rc;
 }
@@ -363,7 +388,8 @@ int start_from_proof(struct log *l, struct chunk *c)
     int rc = proof ? 0 : -1;
     for (size_t i = 0; !rc && i < k; i++) {
         size_t n;
-        uint8_t *h = b64(json_string_value(json_array_get(a, i)), &n);
+        json_t *v = json_array_get(a, i);
+        uint8_t *h = b64(json_string_value(v), json_string_length(v), &n);
         if (h && n == CTL_HASH_LEN) memcpy(proof[i], h, CTL_HASH_LEN);
         rc = h && n == CTL_HASH_LEN ? 0 : -1;
         free(h);

@@ -4,7 +4,9 @@
  * out or one fails), as an RFC 6962 leaf_input, and as a checkpoint checked with a fixed
  * P-256 key. Every parsed field must lie inside the input (ASan catches reads past it, as the
  * copy has exactly the input's size), a tile leaf must take at least one byte, and the
- * leaf_index must fit 40 bits. A checkpoint made of random bytes must never verify. */
+ * leaf_index must fit 40 bits. A checkpoint made of random bytes must never verify. And as a
+ * get-entries answer: what the scanner reads, jansson must read the same way. */
+#include <jansson.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +34,30 @@ static void check(const struct ctl_ct_entry *e, const uint8_t *buf, size_t size)
         __builtin_trap();
     uint8_t h[CTL_HASH_LEN];
     ctl_ct_leaf_hash(e, h);
+}
+
+static int same(const char *span, size_t n, json_t *v)
+{
+    return json_is_string(v) && json_string_length(v) == n &&
+           !memcmp(json_string_value(v), span, n);
+}
+
+/* Whatever ctl_ct_scan_entries accepts is JSON whose entries are the ones it gives. */
+static void scan_agrees(const char *text, size_t size)
+{
+    struct ctl_ct_b64_entry list[64];
+    size_t count;
+    if (ctl_ct_scan_entries(text, size, list, 64, &count) != 0) return;
+    json_t *j = json_loadb(text, size, 0, NULL), *entries = json_object_get(j, "entries");
+    if (!j || json_object_size(j) != 1 || json_array_size(entries) != count) __builtin_trap();
+    for (size_t i = 0; i < count; i++) {
+        json_t *o = json_array_get(entries, i);
+        if (json_object_size(o) != 2 ||
+            !same(list[i].leaf, list[i].leaf_len, json_object_get(o, "leaf_input")) ||
+            !same(list[i].extra, list[i].extra_len, json_object_get(o, "extra_data")))
+            __builtin_trap();
+    }
+    json_decref(j);
 }
 
 /* A P-256 SubjectPublicKeyInfo (the key of a test log). */
@@ -62,6 +88,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (ctl_ct_verify_checkpoint((const char *)buf, size, key, (size_t)kn, &th, err, sizeof err) ==
         0)
         __builtin_trap();
+    scan_agrees((const char *)buf, size);
     free(buf);
     return 0;
 }

@@ -155,6 +155,35 @@ static void tree_from_tiles(void **state)
     }
 }
 
+static void get_entries_scan(void **state)
+{
+    (void)state;
+    struct ctl_ct_b64_entry e[2];
+    size_t n;
+    const char *plain = " {\"entries\": [{\"leaf_input\": \"AAAA\", \"extra_data\": \"AA==\"},\n"
+                        "{\"extra_data\":\"\",\"leaf_input\":\"QUJD\"}]}\n";
+    assert_int_equal(ctl_ct_scan_entries(plain, strlen(plain), e, 2, &n), 0);
+    assert_int_equal(n, 2);
+    assert_true(e[0].leaf_len == 4 && !memcmp(e[0].leaf, "AAAA", 4) && e[0].extra_len == 4);
+    assert_true(e[1].leaf_len == 4 && !memcmp(e[1].leaf, "QUJD", 4) && e[1].extra_len == 0);
+    /* Valid JSON of other shapes is left to a JSON parser. */
+    const char *other[] = {
+        "{\"entries\":[{\"leaf_input\":\"AA\\/A\",\"extra_data\":\"\"}]}", /* an escape */
+        "{\"entries\":[{\"leaf_input\":\"AAAA\",\"extra_data\":\"\",\"x\":1}]}",
+        "{\"entries\":[{\"leaf_input\":\"AAAA\"}]}",
+        "{\"entries\":[],\"x\":null}",
+        "{\"entries\":[{\"leaf_input\":\"A\",\"extra_data\":\"\"},{\"leaf_input\":\"B\",\"extra_"
+        "data\":\"\"},{\"leaf_input\":\"C\",\"extra_data\":\"\"}]}", /* more than max */
+    };
+    for (size_t i = 0; i < sizeof other / sizeof *other; i++)
+        assert_int_equal(ctl_ct_scan_entries(other[i], strlen(other[i]), e, 2, &n), 1);
+    /* And what is not JSON at all. */
+    const char *bad[] = {"", "{\"entries\":[{}]}", "{\"entries\":[,]}", "{\"entries\":[]} x",
+                         "{\"entries\":[{\"leaf_input\":\"A\",\"extra_data\":\"\"},]}"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        assert_int_equal(ctl_ct_scan_entries(bad[i], strlen(bad[i]), e, 2, &n), 1);
+}
+
 static void tile_paths(void **state)
 {
     (void)state;
@@ -327,6 +356,7 @@ int main(void)
         cmocka_unit_test(merkle_matches_the_definition),
         cmocka_unit_test(tree_from_a_consistency_proof),
         cmocka_unit_test(tree_from_tiles),
+        cmocka_unit_test(get_entries_scan),
         cmocka_unit_test(tile_paths),
         cmocka_unit_test(bad_leaves),
         cmocka_unit_test(base64),
