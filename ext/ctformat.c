@@ -236,6 +236,18 @@ int ctl_ct_tile_path(char *out, size_t outsz, int level, uint64_t index, unsigne
     return len < 0 || (size_t)len >= outsz ? -1 : len;
 }
 
+/* Base64 digits' values plus one: 0 is not a digit. */
+static const uint8_t b64_digit[256] = {
+    ['A'] = 1,  ['B'] = 2,  ['C'] = 3,  ['D'] = 4,  ['E'] = 5,  ['F'] = 6,  ['G'] = 7,  ['H'] = 8,
+    ['I'] = 9,  ['J'] = 10, ['K'] = 11, ['L'] = 12, ['M'] = 13, ['N'] = 14, ['O'] = 15, ['P'] = 16,
+    ['Q'] = 17, ['R'] = 18, ['S'] = 19, ['T'] = 20, ['U'] = 21, ['V'] = 22, ['W'] = 23, ['X'] = 24,
+    ['Y'] = 25, ['Z'] = 26, ['a'] = 27, ['b'] = 28, ['c'] = 29, ['d'] = 30, ['e'] = 31, ['f'] = 32,
+    ['g'] = 33, ['h'] = 34, ['i'] = 35, ['j'] = 36, ['k'] = 37, ['l'] = 38, ['m'] = 39, ['n'] = 40,
+    ['o'] = 41, ['p'] = 42, ['q'] = 43, ['r'] = 44, ['s'] = 45, ['t'] = 46, ['u'] = 47, ['v'] = 48,
+    ['w'] = 49, ['x'] = 50, ['y'] = 51, ['z'] = 52, ['0'] = 53, ['1'] = 54, ['2'] = 55, ['3'] = 56,
+    ['4'] = 57, ['5'] = 58, ['6'] = 59, ['7'] = 60, ['8'] = 61, ['9'] = 62, ['+'] = 63, ['/'] = 64,
+};
+
 /* A scanner over JSON text: moves past whitespace, and matches what is expected next. */
 struct scan {
     const char *p, *end;
@@ -261,14 +273,8 @@ static int b64_string(struct scan *s, const char **v, size_t *n)
 {
     if (!lit(s, "\"")) return 0;
     const char *start = s->p;
-    while (s->p < s->end && *s->p != '"') {
-        char c = *s->p;
-        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-              c == '+' || c == '/' || c == '='))
-            return 0;
-        s->p++;
-    }
-    if (s->p == s->end) return 0;
+    while (s->p < s->end && (b64_digit[(uint8_t)*s->p] || *s->p == '=')) s->p++;
+    if (s->p == s->end || *s->p != '"') return 0;
     *v = start, *n = (size_t)(s->p++ - start);
     return 1;
 }
@@ -304,21 +310,13 @@ int ctl_ct_scan_entries(const char *p, size_t n, struct ctl_ct_b64_entry *out, s
     return s.p == s.end ? 0 : 1;
 }
 
-static int b64_value(unsigned char c)
-{
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    return c == '+' ? 62 : c == '/' ? 63 : -1;
-}
-
 ptrdiff_t ctl_base64_decode(const char *in, size_t n, uint8_t *out)
 {
     if (n % 4 || n > 0x7ffffff0) return -1;
     size_t k = 0;
     for (size_t i = 0; i < n; i += 4) {
-        int a = b64_value((unsigned char)in[i]), b = b64_value((unsigned char)in[i + 1]),
-            c = b64_value((unsigned char)in[i + 2]), d = b64_value((unsigned char)in[i + 3]);
+        int a = b64_digit[(uint8_t)in[i]] - 1, b = b64_digit[(uint8_t)in[i + 1]] - 1,
+            c = b64_digit[(uint8_t)in[i + 2]] - 1, d = b64_digit[(uint8_t)in[i + 3]] - 1;
         /* Padding: "xx==" or "xxx=", in the last group only. */
         int pad_ok = i + 4 == n && in[i + 3] == '=' && (c >= 0 || in[i + 2] == '=');
         if (a < 0 || b < 0 || ((c < 0 || d < 0) && !pad_ok)) return -1;
