@@ -38,8 +38,9 @@ static const char usage[] =
     "                    hash tiles or a consistency proof, and verified with the rest)\n"
     "  --concurrency N   requests in flight per log (default 4)\n"
     "  --min-interval S  seconds between the starts of two requests to a log (default 0)\n"
-    "  --page N          RFC 6962: entries asked for per get-entries (default 256); a log that\n"
-    "                    gives fewer is then asked for that many\n"
+    "  --page N          RFC 6962: entries asked for per get-entries (default 256); a log\n"
+    "                    that gives fewer from a multiple of that number is then asked for\n"
+    "                    that many, from multiples of it\n"
     "  --partial-wait S  static-ct-api: a last, partial data tile is fetched once it has stayed\n"
     "                    partial S seconds (default 60; --once fetches it at once); until then\n"
     "                    the head is verified through the partial level-0 hash tile\n"
@@ -685,6 +686,7 @@ int cmd_tail(int argc, char **argv)
     ctl_ingest_free(t.ingest);
     free(t.logs);
     free(t.issuers);
+    for (int i = 0; i < CHAIN_SEEN; i++) free(t.chain[i].der);
     sqlite3_close(t.db);
     return rc;
 }

@@ -39,6 +39,8 @@ struct chunk {
 
 struct tail;
 
+enum { CHAIN_SEEN = 8 };
+
 struct log {
     struct tail *t;
     int64_t id;
@@ -90,6 +92,11 @@ struct tail {
     long tx_entries;
     uint8_t (*issuers)[32]; /* issuer certificates known to be stored or missing: a hash set */
     size_t issuers_cap, issuers_n;
+    struct seen {
+        uint8_t *der;
+        size_t n;
+    } chain[CHAIN_SEEN]; /* RFC 6962: the last chain certificates, by their bytes */
+    unsigned chain_next;
     long entries, malformed, failed; /* in this pass */
 };
 

@@ -278,6 +278,21 @@ static int check_tile(struct log *l, struct chunk *c, struct batch *b)
     return 0;
 }
 
+/* Whether der[n] is one of the last chain certificates seen, which it then becomes: the same
+ * few come with every entry, and comparing them costs less than hashing them. */
+static int chain_seen(struct tail *t, const uint8_t *der, size_t n)
+{
+    for (int i = 0; i < CHAIN_SEEN; i++)
+        if (t->chain[i].n == n && memcmp(t->chain[i].der, der, n) == 0) return 1;
+    struct seen *s = &t->chain[t->chain_next++ % CHAIN_SEEN];
+    uint8_t *copy = malloc(n ? n : 1);
+    if (copy) {
+        free(s->der);
+        s->der = memcpy(copy, der, n), s->n = n;
+    }
+    return 0;
+}
+
 /* RFC 6962: the certificates of an entry's chain, after its precertificate if it has one. */
 static void chain_issuers(struct tail *t, const uint8_t *p, size_t n)
 {
@@ -286,9 +301,11 @@ static void chain_issuers(struct tail *t, const uint8_t *p, size_t n)
     for (p += 3, n = len <= n - 3 ? len : 0; n >= 3;) {
         size_t k = (size_t)p[0] << 16 | (size_t)p[1] << 8 | p[2];
         if (k > n - 3) return;
-        uint8_t sha[32];
-        ctl_sha256(p + 3, k, sha);
-        if (issuer_new(t, sha)) issuer_store(t, sha, p + 3, k);
+        if (!chain_seen(t, p + 3, k)) {
+            uint8_t sha[32];
+            ctl_sha256(p + 3, k, sha);
+            if (issuer_new(t, sha)) issuer_store(t, sha, p + 3, k);
+        }
         p += 3 + k, n -= 3 + k;
     }
 }
@@ -365,7 +382,9 @@ static int check_page(struct log *l, struct chunk *c, struct batch *b)
     }
     json_decref(j);
     free(list);
-    if (!rc && count < c->count) l->page = (unsigned)count; /* what the log gives at most */
+    /* Logs cut pages at multiples of what they give at most: a short page from such a
+     * multiple tells that number, one from elsewhere may only have met the next multiple. */
+    if (!rc && count < c->count && c->start % count == 0) l->page = (unsigned)count;
     return rc;
 }
 

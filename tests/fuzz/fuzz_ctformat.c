@@ -1,6 +1,6 @@
 /* Fuzz target for CT wire formats (ctformat.h).
  *
- * The input is read three ways: as a data tile (TileLeaf after TileLeaf until the bytes run
+ * The input is read four ways: as a data tile (TileLeaf after TileLeaf until the bytes run
  * out or one fails), as an RFC 6962 leaf_input, and as a checkpoint checked with a fixed
  * P-256 key. Every parsed field must lie inside the input (ASan catches reads past it, as the
  * copy has exactly the input's size), a tile leaf must take at least one byte, and the

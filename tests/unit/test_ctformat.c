@@ -1,6 +1,6 @@
 /* ctformat: Merkle hashing against the recursive definition, tile paths, and, where
  * ../shared/data is present, real static-ct-api tiles (each precertificate read, its TBS hash
- * equal to the leaf's) and a real signed checkpoint. */
+ * equal to the leaf's), a real get-entries answer and a real signed checkpoint. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -298,6 +298,41 @@ static void real_tiles(void **state)
     assert_int_equal(t.size, 1024);
 }
 
+/* A real get-entries answer: scanned in place, each leaf and certificate read. */
+static void real_get_entries(void **state)
+{
+    (void)state;
+    const char *dir = data_dir();
+    if (!dir) skip();
+    char path[700];
+    size_t n;
+    snprintf(path, sizeof path, "%s/ctgo-four-entries.get-entries.json", dir);
+    char *text = (char *)slurp(path, &n);
+    assert_non_null(text);
+    struct ctl_ct_b64_entry list[8];
+    size_t count;
+    assert_int_equal(ctl_ct_scan_entries(text, n, list, 8, &count), 0);
+    assert_int_equal(count, 4);
+    for (size_t i = 0; i < count; i++) {
+        uint8_t *leaf = malloc(list[i].leaf_len), *extra = malloc(list[i].extra_len + 1);
+        ptrdiff_t ln = ctl_base64_decode(list[i].leaf, list[i].leaf_len, leaf);
+        ptrdiff_t xn = ctl_base64_decode(list[i].extra, list[i].extra_len, extra);
+        assert_true(ln > 0 && xn > 0);
+        struct ctl_ct_entry e;
+        const char *why = NULL;
+        if (ctl_ct_parse_leaf(leaf, (size_t)ln, &e, &why) < 0) fail_msg("entry %zu: %s", i, why);
+        assert_int_equal(e.type, CTL_CT_X509);
+        char err[100];
+        ctl_cert *c = ctl_cert_parse(e.der, e.der_len, err, sizeof err);
+        if (!c) fail_msg("entry %zu: %s", i, err);
+        assert_false(ctl_cert_is_precert(c));
+        ctl_cert_free(c);
+        free(leaf);
+        free(extra);
+    }
+    free(text);
+}
+
 /* The log's key from its v3 log-list entry, DER into key. */
 static size_t log_key(const char *dir, uint8_t *key)
 {
@@ -361,6 +396,7 @@ int main(void)
         cmocka_unit_test(bad_leaves),
         cmocka_unit_test(base64),
         cmocka_unit_test(real_tiles),
+        cmocka_unit_test(real_get_entries),
         cmocka_unit_test(real_checkpoint),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
