@@ -22,11 +22,14 @@ static const char usage[] =
     "into the ct_log table, then lists them. The list is a file or a URL, by default\n" DEFAULT_LIST
     ".\n"
     "Rejected and retired logs are skipped; a log already known is updated. A log whose\n"
-    "log_id is not the SHA-256 of its key is refused.\n"
+    "log_id is not the SHA-256 of its key is refused. Without access to the internet, --list\n"
+    "takes a saved copy of the list.\n"
     "\n"
     "add: a log by hand, with its URL and its public key (base64 DER, as in log lists); with\n"
     "     --monitoring it is a static-ct-api log whose tiles are read from that URL.\n"
-    "ls:  one log per line: id, API, state, description, URL (tab-separated).\n";
+    "ls:  one log per line: id, API, state, position (the next entry to fetch), lag (entries of\n"
+    "     the last verified tree head not yet stored, - before the first), description, URL\n"
+    "     (tab-separated). ctlite-worker status tells more of the tail.\n";
 
 /* The list's text, from a file or a URL, malloc'd into *out. */
 static int read_list(const char *where, char **out, size_t *len, char *err, size_t errsz)
@@ -240,11 +243,13 @@ static int ls(sqlite3 *db)
 {
     sqlite3_stmt *st;
     int rc = sqlite3_prepare_v2(db,
-                                "SELECT id, api, coalesce(state, '-'), coalesce(description, ''), "
-                                "coalesce(monitoring_url, url) FROM ct_log ORDER BY id",
+                                "SELECT id, api, coalesce(state, '-'), next_index, "
+                                "iif(head_size IS NULL, '-', head_size - next_index), "
+                                "coalesce(description, ''), coalesce(monitoring_url, url) "
+                                "FROM ct_log ORDER BY id",
                                 -1, &st, NULL);
     while (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-        for (int i = 0; i < 5; i++) ctl_put_field(stdout, sqlite3_column_text(st, i), i == 4);
+        for (int i = 0; i < 7; i++) ctl_put_field(stdout, sqlite3_column_text(st, i), i == 6);
     sqlite3_finalize(st);
     return rc == SQLITE_OK ? 0 : 1;
 }

@@ -54,7 +54,7 @@ check "add: a static-ct-api log by hand" "2" \
     "$("$w" logs "$tmp/gen.db" add https://log.example/2026h1/ "$key" \
         --monitoring https://mon.example/2026h1/ --description rome)"
 check "ls: the logs, tab-separated" \
-    "1|rfc6962|usable|good|https://good.example/ 2|static-ct-api|-|rome|https://mon.example/2026h1/" \
+    "1|rfc6962|usable|0|-|good|https://good.example/ 2|static-ct-api|-|0|-|rome|https://mon.example/2026h1/" \
     "$("$w" logs "$tmp/gen.db" ls | tr '\t' '|' | paste -sd' ')"
 out=$("$w" logs "$tmp/gen.db" add https://other.example/ "$key" 2>&1)
 check "add: the same key again, refused" "1 ctlite-worker logs: a log with this key is known already" "$? $out"
