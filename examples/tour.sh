@@ -1,8 +1,9 @@
 #!/bin/sh
 # Usage: examples/tour.sh [DIR]   (DIR holds ctlite.so and ctlite-worker; default: .)
 # The guided tour: the functions in the sqlite3 shell (examples/tour.sql), then the worker
-# watching example.com and paypal.com and syncing them from crt.sh. The machine may be
-# offline, so crt.sh is the loopback copy the tests use, serving generated certificates.
+# watching example.com and paypal.com, syncing them from crt.sh and following a CT log. The
+# machine may be offline, so crt.sh and the log are the loopback copies the tests use, serving
+# generated certificates.
 set -eu
 dir=${1:-.}
 here=$(dirname "$0")
@@ -11,7 +12,8 @@ sqlite3 -bail -cmd ".load $dir/ctlite" :memory: <"$here/tour.sql"
 tmp=$(mktemp -d)
 python3 "$here/../tests/fixtures/crtsh_server.py" --port-file "$tmp/port" >"$tmp/server.log" 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null; rm -rf "$tmp"' EXIT
+log=""
+trap 'kill $server $log 2>/dev/null; rm -rf "$tmp"' EXIT
 i=0
 while [ ! -s "$tmp/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 export CTLITE_CRTSH_URL="http://127.0.0.1:$(cat "$tmp/port")/" CTLITE_HTTP_MIN_INTERVAL=0
@@ -46,3 +48,28 @@ echo "11. The same questions live, straight from crt.sh, in any sqlite3 session:
 sqlite3 -bail -box -cmd ".load $dir/ctlite" :memory: \
     "SELECT c.id, n.name, c.not_after FROM crtsh('%.example.com') AS c,
             crtsh_names(c.name_value) AS n WHERE n.wildcard ORDER BY c.id"
+
+echo
+echo "12. The logs themselves, in real time: a loopback static-ct-api log of 20,000 entries,"
+echo "    followed and verified (every entry against the signed checkpoint):"
+python3 "$here/../tests/fixtures/ctlog_server.py" --entries 20000 --port-file "$tmp/log.port" \
+    --key-file "$tmp/log.key" >"$tmp/log.log" 2>&1 &
+log=$!
+i=0
+while [ ! -s "$tmp/log.port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+url="http://127.0.0.1:$(cat "$tmp/log.port")/static/"
+echo "   \$ ctlite-worker logs ct.db add $url KEY --monitoring $url"
+"$w" logs "$db" add "$url" "$(cat "$tmp/log.key")" --monitoring "$url" --description demo-log \
+    >/dev/null
+echo "   \$ ctlite-worker tail ct.db --once"
+"$w" tail "$db" --once | sed 's/^/   /'
+echo "   \$ ctlite-worker status ct.db"
+"$w" status "$db" | cut -f1-6 | sed 's/^/   /'
+echo
+echo "13. Look-alikes of paypal.com among the log's certificates:"
+sqlite3 -bail -box -cmd ".load $dir/ctlite" "$db" \
+    "SELECT n.registrable, domain_to_unicode(n.registrable) AS shown_as, t.fuzzer,
+            count(DISTINCT c.id) AS certs, count(DISTINCT c.issuer_name) AS issuers
+     FROM cert_name n JOIN cert c ON c.id = n.cert_id
+     JOIN typosquat_candidates('paypal.com') t ON t.domain = n.registrable
+     WHERE c.source = 'demo-log' GROUP BY n.registrable ORDER BY certs DESC LIMIT 5"
