@@ -164,6 +164,22 @@ wait $!
 check "a young partial tile: full tiles stored, the head verified through its hashes" \
     "0|768|768|900" "$?|$(sqlite3 "$db" 'SELECT next_index, verified_size, head_size FROM ct_log')"
 
+# Servers that fail for a while: 503 pages, a body too slow for the timeout, a cut connection.
+db=$tmp/flaky.db
+"$w" init "$db" >/dev/null
+"$w" logs "$db" add "$url/rfc6962/" "$key" >/dev/null
+control "fault=503&count=2&path=get-entries"
+control "fault=slow&delay=3&path=get-entries"
+control "fault=cut&path=get-entries"
+check "503 pages, a slow answer and a cut connection: retried, every entry stored and verified" \
+    "tail: 1 logs, 900 entries stored (0 malformed), 0 failed|900|900|" \
+    "$(CTLITE_HTTP_TIMEOUT=1 "$w" tail "$db" --once 2>&1)|$(state "$db")"
+control "fault=503&count=9&path=get-sth"
+out=$(CTLITE_HTTP_MAX_ATTEMPTS=2 "$w" tail "$db" --once 2>&1)
+check "a log that keeps failing: the error names the URL, the status and the page, and is kept" \
+    "1 HTTP 503 (text/html" "$? $(sqlite3 "$db" 'SELECT error FROM ct_log' | grep -o 'HTTP 503 (text/html')"
+/usr/bin/python3 -c 'import sys, urllib.request as u; u.urlopen(sys.argv[1]).read()' "$url/_reset"
+
 out=$("$w" tail "$tmp/a.db" --once --log one 2>&1)
 check "tail --log with something that is no id" "2 ctlite-worker tail: --log: 'one' is not a log id" "$? $out"
 check "tail --help" "usage: ctlite-worker tail DB" "$("$w" tail --help | head -1 | cut -c1-28)"
