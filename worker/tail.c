@@ -56,7 +56,7 @@ static void on_signal(int sig)
     stopping = 1;
 }
 
-double tail_now(void)
+static double tail_now(void)
 {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
@@ -148,7 +148,7 @@ static void pass_over(struct log *l, enum log_state state)
     l->next_pass = tail_now() + l->t->opt.interval;
 }
 
-void log_fail(struct log *l, const char *fmt, ...)
+static void log_fail(struct log *l, const char *fmt, ...)
 {
     char msg[1024];
     va_list ap;
@@ -681,7 +681,8 @@ int cmd_tail(int argc, char **argv)
                t.malformed, t.failed);
         rc = t.failed ? 1 : 0;
     }
-    for (int i = 0; i < t.n; i++) t.logs[i].state = STOPPED; /* what is still asked is dropped */
+    t.closing = 1;
+    for (int i = 0; i < t.n; i++) t.logs[i].state = STOPPED;
     ctl_http_free(t.http); /* before the logs: its requests point at them */
     ctl_ingest_free(t.ingest);
     free(t.logs);

@@ -28,7 +28,8 @@ struct log;
 struct chunk {
     struct log *log;
     enum { ENTRIES, TILE_HASHES, PROOF } kind;
-    uint64_t start;  /* ENTRIES: the first entry; TILE_HASHES: the tile's number */
+    uint64_t start;  /* ENTRIES: the first entry; TILE_HASHES: the tile's number; PROOF: the
+                      * tree size the consistency proof starts from */
     unsigned count;  /* ENTRIES: entries asked for; TILE_HASHES: the tile's width */
     int level;       /* TILE_HASHES: the tile's level */
     int pending, rc; /* requests not yet over; -1 once one failed */
@@ -88,6 +89,7 @@ struct tail {
     struct log *logs;
     int n;
     int in_tx;         /* a transaction is open */
+    int closing;       /* what is still asked for is dropped */
     double tx_started; /* when */
     long tx_entries;
     uint8_t (*issuers)[32]; /* issuer certificates known to be stored or missing: a hash set */
@@ -116,7 +118,5 @@ int issuer_new(struct tail *t, const uint8_t sha[32]);
 void issuer_store(struct tail *t, const uint8_t sha[32], const uint8_t *der, size_t n);
 void head_arrived(struct log *l, int rc, const struct ctl_tree_head *th, const char *err);
 void chunk_arrived(struct chunk *c);
-void log_fail(struct log *l, const char *fmt, ...);
-double tail_now(void);
 
 #endif

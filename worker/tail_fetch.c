@@ -165,15 +165,16 @@ struct item {
 
 struct batch {
     struct item *items;
-    size_t n;
+    size_t n, cap;
     uint8_t **bufs; /* RFC 6962: decoded leaf_input and extra_data */
     size_t nbufs;
 };
 
+/* The next item of a batch of at most cap. */
 static struct item *batch_add(struct batch *b, size_t cap)
 {
-    if (!b->items && !(b->items = calloc(cap ? cap : 1, sizeof *b->items))) return NULL;
-    return &b->items[b->n++];
+    if (!b->items && (b->cap = cap) && !(b->items = calloc(cap, sizeof *b->items))) return NULL;
+    return b->n < b->cap ? &b->items[b->n++] : NULL;
 }
 
 static void batch_free(struct batch *b)
@@ -230,7 +231,7 @@ static void issuer_done(void *user, int rc, struct ctl_http_response *r, const c
     if (!rc) ctl_sha256(r->body, r->len, sha);
     if (!rc && memcmp(sha, q->sha, 32) == 0)
         issuer_store(q->t, q->sha, (const uint8_t *)r->body, r->len);
-    else if (r->status != 404) /* a 404 is a log that does not have it: nothing to keep */
+    else if (r->status != 404 && !q->t->closing) /* a 404: the log does not have it */
         fprintf(stderr, "ctlite-worker tail: issuer: %s\n",
                 rc ? err : "the answer's SHA-256 is not the one asked for");
     ctl_http_response_free(r);
