@@ -5,14 +5,11 @@
 #
 # The moments come from a seeded sequence: CTLITE_CRASH_SEED (default 1; printed as "# seed N")
 # replays the same draws. Three kills fall early in a run (within 1.5 times a pass that has
-# nothing to do). Each of the others aims at a random position in the first 90% of the log,
-# ascending, plus a random part of the time between two commits, so that the kills fall anywhere
-# in a commit's cycle: in a transaction, in a commit, in a download. The time a run needs to get
-# from where the database stands to a position is read off the uninterrupted run (its position
-# sampled every 0.25 s), so that slow builds (sanitizers) and any commit size get the same
-# spread; a run gets at most a third of the time the rest of the log took then, so that the log
-# is not done before the kill. The killed runs are not watched (polling the database slows the
-# worker down), and nothing here is a time limit.
+# nothing to do). Each of the others falls at a random point of the first 70% of the time the
+# rest of the log would take, as the uninterrupted run took it, so that kills land anywhere in
+# a commit's cycle (in a transaction, in a commit, in a download) while the run is still at
+# work, on fast and slow (sanitizer) builds alike. The killed runs are not watched (polling the
+# database slows the worker down), and nothing here is a time limit.
 set -u
 . "$(dirname "$0")/../lib.sh"
 tmp=$(mktemp -d)
@@ -30,21 +27,16 @@ fi
 echo "# seed $seed (CTLITE_CRASH_SEED=$seed replays these kills)"
 
 # The draws, all here in this shell (a subshell's $RANDOM is seeded afresh). kind[k]: early or
-# position; frac[k]: thousandths of the early window or of the time between two commits; spots:
-# the positions, ascending, in thousandths of 90% of the log.
+# later; frac[k]: thousandths of the early window or of 70% of the time left.
 RANDOM=$seed
-kind=() frac=() spots=()
-for ((k = 0; k < KILLS; k++)); do kind[k]=position; done
+kind=() frac=()
+for ((k = 0; k < KILLS; k++)); do kind[k]=later; done
 for ((k = 0; k < EARLY_KILLS; k++)); do
     j=$((RANDOM % KILLS))
     while [ "${kind[j]}" = early ]; do j=$(((j + 1) % KILLS)); done
     kind[j]=early
 done
-for ((k = 0; k < KILLS; k++)); do
-    frac[k]=$((RANDOM % 1000))
-    spots+=($((RANDOM % 1000)))
-done
-mapfile -t spots < <(printf '%s\n' "${spots[@]}" | sort -n)
+for ((k = 0; k < KILLS; k++)); do frac[k]=$((RANDOM % 1000)); done
 
 now() { local t=${EPOCHREALTIME/[.,]/}; now=$((10#$t / 1000)); } # milliseconds
 secs() { printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)); }
@@ -59,11 +51,6 @@ position() {
         sleep 0.1
     done
     echo "$v"
-}
-# Whether process $1 runs (not gone, not a zombie).
-running() {
-    local state
-    { read -r _ _ state _ </proc/"$1"/stat; } 2>/dev/null && [ "$state" != Z ]
 }
 # new_db DB: a database following the fake log and watching two domains, whose names then go
 # to seen_name (the tail records there only the names of watched domains).
@@ -84,26 +71,15 @@ print(json.load(u.urlopen(sys.argv[1]))["tree_size"])' "$url/_state" 2>&1)"
 now
 t_fixture=$((now - t_begin))
 
-# The reference: one uninterrupted run, its position sampled: at prof_t[i] ms from its start,
-# entries before prof_p[i] were stored.
+# The reference: one uninterrupted run.
 ref=$tmp/ref.db
 new_db "$ref"
-prof_t=() prof_p=()
 now
 t0=$now
-"$w" tail "$ref" --once >"$tmp/ref.out" 2>&1 &
-worker=$!
-while sleep 0.25; running $worker; do
-    v=$(position "$ref")
-    now
-    [ "$v" = "?" ] || prof_t+=($((now - t0))) prof_p+=("$v")
-done
-wait $worker
+"$w" tail "$ref" --once >"$tmp/ref.out" 2>&1
 rc=$?
 now
-worker=""
 t_ref=$((now - t0))
-prof_t+=("$t_ref") prof_p+=("$N")
 check "an uninterrupted run stores and verifies every entry" \
     "0 tail: 1 logs, $N entries stored (0 malformed), 0 failed|$N|$N|" \
     "$rc $(cat "$tmp/ref.out")|$(sqlite3 "$ref" "SELECT next_index, verified_size, coalesce(error, '') FROM ct_log")"
@@ -113,42 +89,24 @@ out=$("$w" tail "$ref" --once 2>&1)
 now
 t_idle=$((now - t0))
 check "a rerun stores nothing" "tail: 1 logs, 0 entries stored (0 malformed), 0 failed" "$out"
-# The time between two commits: the run's time over the positions seen.
-commits=$(printf '%s\n' "${prof_p[@]}" | sort -un | grep -cv '^0$')
-t_commit=$((t_ref / commits))
-echo "# uninterrupted run $(secs $t_ref) s, $commits positions seen, a pass with nothing to do $(secs $t_idle) s"
-
-# reached POS: sets at to the time the uninterrupted run had stored the entries before POS.
-reached() {
-    local i=0
-    while [ $i -lt $((${#prof_p[@]} - 1)) ] && [ "${prof_p[i]}" -lt "$1" ]; do i=$((i + 1)); done
-    at=${prof_t[i]}
-    [ "$1" -gt 0 ] || at=0
-}
+echo "# uninterrupted run $(secs $t_ref) s, a pass with nothing to do $(secs $t_idle) s"
 
 # The kills. Each run starts where the killed one left the database.
 db=$tmp/crash.db
 new_db "$db"
 now
 t_kills=$now
-hits=0 bad="" report=() next=0 p=0
+hits=0 bad="" report=() next=0
 for ((k = 0; k < KILLS; k++)); do
     before=$next
     if [ "${kind[k]}" = early ]; then
         wait_ms=$((frac[k] * t_idle * 3 / 2000))
         how="early: $wait_ms ms"
     else
-        target=$((spots[p] * (N * 9 / 10) / 1000))
-        p=$((p + 1))
-        reached "$before"
-        from=$at
-        reached $target
-        run_ms=$((at > from ? at - from : 0))
-        extra=$((frac[k] * t_commit / 1000))
-        reached $N
-        cap=$(((at - from) / 3))
-        wait_ms=$((t_idle + (run_ms + extra < cap ? run_ms + extra : cap)))
-        how="index $target: $run_ms + $extra ms, at most $cap"
+        work=$((t_ref > t_idle ? t_ref - t_idle : 0))
+        left=$((t_idle + work * (N - before) / N))
+        wait_ms=$((frac[k] * left * 70 / 100000))
+        how="$wait_ms ms of about $left left"
     fi
     now
     started=$now
