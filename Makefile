@@ -66,6 +66,11 @@ $(OBJ)/core/%.o: %.c | deps
 # The worker embeds the SQL files (.incbin), so it depends on them.
 $(OBJ)/core/worker/sqlfiles.o: $(wildcard sql/*.sql)
 
+# The commit shows in --version and ctlite_debug(): build/commit changes with it, and the
+# two objects that print it are rebuilt then.
+$(shell mkdir -p build && [ "$$(cat build/commit 2>/dev/null)" = "$(COMMIT)" ] || echo "$(COMMIT)" >build/commit)
+$(OBJ)/core/worker/main.o $(OBJ)/so/ext/ctlite.o $(OBJ)/core/ext/ctlite.o: build/commit
+
 $(SO): $(SO_OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SAN) -shared -o $@ $^ $(PKG_LIBS)
