@@ -525,7 +525,9 @@ static int load_logs(struct tail *t, char **ids, int nids)
                   (size_t)sqlite3_column_bytes(st, 4));
         l->saved = l->tree;
         l->verified = l->verified_new = (uint64_t)sqlite3_column_int64(st, 5);
-        snprintf(l->name, sizeof l->name, "%s", sqlite3_column_text(st, 6));
+        /* A log list's description is printed in messages: control bytes go. */
+        ctl_http_printable(l->name, sizeof l->name, (const char *)sqlite3_column_text(st, 6),
+                           (size_t)sqlite3_column_bytes(st, 6));
         l->rfc6962 = sqlite3_column_int(st, 7);
         l->start_index = (uint64_t)sqlite3_column_int64(st, 8);
         l->head.size = (uint64_t)sqlite3_column_int64(st, 9);

@@ -183,3 +183,14 @@ check "a log that keeps failing: the error names the URL, the status and the pag
 out=$("$w" tail "$tmp/a.db" --once --log one 2>&1)
 check "tail --log with something that is no id" "2 ctlite-worker tail: --log: 'one' is not a log id" "$? $out"
 check "tail --help" "usage: ctlite-worker tail DB" "$("$w" tail --help | head -1 | cut -c1-28)"
+out=$("$w" tail "$tmp/a.db" --once --concurrency 0 2>&1)
+check "tail --concurrency 0" "2 ctlite-worker tail: --concurrency: a whole number from 1 to 64" "$? $out"
+out=$("$w" tail "$tmp/a.db" --once --from 2.5 2>&1)
+check "tail --from with a fraction" "2 ctlite-worker tail: --from: a whole number from 0 to 1e+15" "$? $out"
+sqlite3 "$tmp/a.db" "UPDATE ct_log SET description = 'evil' || char(27) || '[2Jlog'"
+url="http://127.0.0.1:$(cat "$tmp/a/port")" control "fault=bad_signature"
+out=$("$w" tail "$tmp/a.db" --once 2>&1)
+check "a log's description is printed without its control bytes" \
+    "ctlite-worker tail: evil [2Jlog: checkpoint: the signature does not verify" "$(head -1 <<<"$out")"
+check "status --help, and status without a database" "usage: ctlite-worker status DB|2" \
+    "$("$w" status --help | head -1)|$("$w" status >/dev/null 2>&1; echo $?)"
