@@ -231,3 +231,94 @@ CREATE VIEW rule_log_stopped AS
 -- A name of a watched domain is also in seen_name, by name.
 DROP INDEX cert_not_after;
 DROP INDEX cert_name_name;
+
+-- version 7
+-- Alerts: what the rule_* views of sql/rules.sql return, raised once per (rule, key) into
+-- alert_log, then delivered once per channel.
+ALTER TABLE alert_log ADD COLUMN domain TEXT;         -- the watched domain or brand concerned
+ALTER TABLE alert_log ADD COLUMN cert_id INTEGER;     -- the certificate that raised it, if any
+                                                      -- (kept from pruning while it is here)
+ALTER TABLE alert_log ADD COLUMN observed_at INTEGER; -- when the rule says it happened
+CREATE INDEX alert_log_first_seen ON alert_log(first_seen);
+CREATE INDEX alert_log_cert ON alert_log(cert_id) WHERE cert_id IS NOT NULL;
+
+-- Where alerts go. `ctlite-worker notify` adds a row for each channel given on its command
+-- line; rows added by hand are used by `notify` without options and by `run`. Secrets are
+-- never stored: a URL or password that is one comes from the environment variable named in
+-- the *_env column.
+CREATE TABLE channel (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL UNIQUE, -- how messages and `notify` refer to it
+    kind       TEXT NOT NULL CHECK (kind IN ('stdout', 'json_dir', 'webhook', 'smtp')),
+    target     TEXT,     -- json_dir: the directory; webhook: the URL; smtp: smtp[s]://host:port
+    target_env TEXT,     -- or the environment variable holding target (a webhook URL is a secret)
+    format     TEXT CHECK (format IN ('slack', 'teams', 'json')), -- webhook only
+    mail_from  TEXT,     -- smtp only: the sender address
+    mail_to    TEXT,     -- smtp only: recipients, separated by commas
+    username   TEXT,     -- smtp only: the login, if the server wants one
+    password_env TEXT,   -- smtp only: the environment variable holding the password
+    enabled    INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),
+    cursor     INTEGER NOT NULL DEFAULT 0, -- alert_log ids up to this one have a delivery row
+    created_at INTEGER NOT NULL DEFAULT (unixepoch())
+) STRICT;
+
+-- Each alert on each channel: pending until delivered_at is set, in the transaction that
+-- follows the channel's success.
+CREATE TABLE delivery (
+    channel_id   INTEGER NOT NULL REFERENCES channel(id) ON DELETE CASCADE,
+    alert_id     INTEGER NOT NULL REFERENCES alert_log(id) ON DELETE CASCADE,
+    delivered_at INTEGER,           -- NULL while pending
+    attempts     INTEGER NOT NULL DEFAULT 0, -- failed attempts so far
+    next_attempt INTEGER NOT NULL DEFAULT 0, -- not tried again before this time
+    error        TEXT,              -- the last failure
+    PRIMARY KEY (channel_id, alert_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX delivery_pending ON delivery(channel_id, next_attempt) WHERE delivered_at IS NULL;
+CREATE INDEX delivery_alert ON delivery(alert_id);
+
+-- Where the evaluation of each rule view stands. A rule whose last pass failed keeps its mark
+-- and its error, and is tried again on the next pass; certificates above the lowest mark are
+-- not pruned.
+CREATE TABLE rule_state (
+    rule        TEXT PRIMARY KEY,           -- the view's name, rule_...
+    cert_mark   INTEGER NOT NULL DEFAULT 0, -- certificates up to this cert.id were evaluated
+    full_at     INTEGER,                    -- when every row of the view was last evaluated
+    watched_at  INTEGER,                    -- ... and the rows of watched domains' certificates
+    fingerprint TEXT,                       -- of the watch list, allowlist and authorized CAs
+                                            -- at full_at: a change calls for another
+    raised      INTEGER NOT NULL DEFAULT 0, -- alerts it raised, in all
+    error       TEXT,                       -- why its last pass failed; NULL after a success
+    error_at    INTEGER
+) STRICT;
+
+-- Every look-alike typosquat_candidates() makes of each watched brand, kept so that a rule
+-- finds a certificate's name among them with one index lookup. The worker brings it in step
+-- with the watch list before it evaluates the rules.
+CREATE TABLE brand_candidate (
+    domain TEXT NOT NULL,   -- the look-alike, lowercase A-labels
+    brand  TEXT NOT NULL,   -- the watched brand (watch.value)
+    fuzzer TEXT NOT NULL,   -- how it was made, as typosquat_candidates says
+    PRIMARY KEY (domain, brand)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX brand_candidate_brand ON brand_candidate(brand);
+
+-- Names of certificates that fall under a watched domain: the name itself, a name under it
+-- (subtree), or a wildcard that covers it (exact). The lookup goes through the registrable
+-- domain's index.
+CREATE VIEW watched_name AS
+    SELECT n.cert_id, n.name, n.registrable, n.wildcard, w.value AS domain, w.id AS watch_id,
+           w.created_at AS watched_since
+      FROM watch w JOIN cert_name n ON n.registrable = registrable_domain(w.value)
+     WHERE w.kind = 'domain'
+       AND (n.name = w.value
+            OR (w.scope = 'subtree' AND substr(n.name, -length(w.value) - 1) = '.' || w.value)
+            OR n.name = '*.' || substr(w.value, instr(w.value, '.') + 1));
+
+-- Retention also keeps the certificates of alerts, and reuses watched_name.
+DROP VIEW cert_keep;
+CREATE VIEW cert_keep(cert_id) AS
+    SELECT cert_id FROM watched_name
+    UNION ALL
+    SELECT n.cert_id FROM cert_name n JOIN watch w ON w.kind = 'brand' AND n.registrable = w.value
+    UNION ALL
+    SELECT cert_id FROM alert_log WHERE cert_id IS NOT NULL;

@@ -4,6 +4,7 @@
 #ifndef CTLITE_COMMANDS_H
 #define CTLITE_COMMANDS_H
 
+#include <sqlite3.h>
 #include <stdio.h>
 
 int cmd_watch(int argc, char **argv);
@@ -11,6 +12,11 @@ int cmd_crtsh(int argc, char **argv);
 int cmd_logs(int argc, char **argv);
 int cmd_tail(int argc, char **argv);
 int cmd_status(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
+int cmd_alerts(int argc, char **argv);
+int cmd_ack(int argc, char **argv);
+int cmd_baseline(int argc, char **argv);
+int cmd_ca(int argc, char **argv);
 
 /* Whether arg asks for help (--help or -h). */
 int is_help(const char *arg);
@@ -19,5 +25,9 @@ int is_help(const char *arg);
  * bytes, which could move a terminal's cursor or recolour it (and a database may hold
  * anything), and backslashes are written as \xNN. */
 void ctl_put_field(FILE *f, const unsigned char *s, int last);
+
+/* Steps st to the end, printing header (unless NULL) and then each row as a line of fields
+ * on stdout. Returns SQLITE_DONE, or the error that stopped it. */
+int ctl_put_rows(sqlite3_stmt *st, const char *header);
 
 #endif

@@ -6,12 +6,17 @@
 #include "db.h"
 #include "sqlfiles.h"
 
-/* Finds the next "-- version N" line at or after s. Returns N, with *head at that line and
- * *body just after it; or returns 0 with *head at the end of the text. */
-static int next_block(const char *s, const char **head, const char **body)
+/* The files that hold migrations: their "-- version N" blocks form one sequence, each N in
+ * exactly one file, so tables and the rules that read them can live apart. */
+static const char *const files[] = {ctl_schema_sql, ctl_rules_sql};
+enum { NFILES = sizeof files / sizeof *files };
+
+/* Finds the next "-- version N" line at or after s in text. Returns N, with *head at that line
+ * and *body just after it; or returns 0 with *head at the end of the text. */
+static int next_block(const char *text, const char *s, const char **head, const char **body)
 {
     for (const char *p = s; (p = strstr(p, "-- version ")); p++) {
-        if (p != ctl_schema_sql && p[-1] != '\n') continue;
+        if (p != text && p[-1] != '\n') continue;
         char *end;
         long v = strtol(p + 11, &end, 10);
         if (v <= 0 || *end != '\n') continue;
@@ -22,11 +27,30 @@ static int next_block(const char *s, const char **head, const char **body)
     return 0;
 }
 
+/* Block v: its text in *body, *len bytes long. 0 when no file has it. */
+static int find_block(int v, const char **body, int *len)
+{
+    for (int f = 0; f < NFILES; f++) {
+        const char *head, *b, *p = files[f];
+        int n = next_block(files[f], p, &head, &b);
+        while (n) {
+            const char *next_head, *next_body;
+            int next = next_block(files[f], b, &next_head, &next_body);
+            if (n == v) return *body = b, *len = (int)(next_head - b), 1;
+            n = next, b = next_body;
+        }
+    }
+    return 0;
+}
+
 int ctl_db_schema_version(void)
 {
     int last = 0, v;
-    const char *head, *p = ctl_schema_sql;
-    while ((v = next_block(p, &head, &p))) last = v;
+    for (int f = 0; f < NFILES; f++) {
+        const char *head, *p = files[f];
+        while ((v = next_block(files[f], p, &head, &p)))
+            if (v > last) last = v;
+    }
     return last;
 }
 
@@ -54,16 +78,13 @@ static int migrate(sqlite3 *db, int *from, int *to, char *err, size_t errsz)
                         "knows (%d); use a newer ctlite",
                         cur, newest),
                -1;
-    const char *head, *body, *end, *next = NULL;
-    int v = next_block(ctl_schema_sql, &head, &body);
-    for (; v; body = next) {
-        int nv = next_block(body, &end, &next);
-        if (v <= cur) {
-            v = nv;
-            continue;
-        }
+    for (int v = cur + 1; v <= newest; v++) {
+        const char *body;
+        int len;
+        if (!find_block(v, &body, &len))
+            return snprintf(err, errsz, "schema version %d: missing from sql/", v), -1;
         char *sql = sqlite3_mprintf("BEGIN IMMEDIATE;\n%.*s\nPRAGMA user_version = %d;\nCOMMIT;",
-                                    (int)(end - body), body, v);
+                                    len, body, v);
         char *msg = NULL;
         int rc = sql ? sqlite3_exec(db, sql, NULL, NULL, &msg) : SQLITE_NOMEM;
         sqlite3_free(sql);
@@ -73,7 +94,7 @@ static int migrate(sqlite3 *db, int *from, int *to, char *err, size_t errsz)
             sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
             return -1;
         }
-        cur = v, v = nv;
+        cur = v;
     }
     if (to) *to = cur;
     return 0;

@@ -273,6 +273,7 @@ int ctl_ingest_prune(sqlite3 *db, char *err, size_t errsz)
         "BEGIN IMMEDIATE;"
         "CREATE TEMP TABLE doomed AS SELECT id FROM cert c WHERE first_seen < unixepoch() - "
         "  (SELECT coalesce(max(value), 86400) FROM setting WHERE name = 'retention')"
+        "  AND id <= (SELECT coalesce(min(cert_mark), 0) FROM rule_state)"
         "  AND NOT EXISTS (SELECT 1 FROM cert_keep k WHERE k.cert_id = c.id);"
         "DELETE FROM cert_name WHERE cert_id IN doomed;"
         "DELETE FROM log_entry WHERE cert_id IN doomed;"

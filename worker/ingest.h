@@ -30,7 +30,8 @@ int ctl_ingest_entry(ctl_ingest *g, int64_t log, uint64_t idx, const struct ctl_
                      size_t errsz);
 
 /* Deletes the certificates older than the retention setting that the view cert_keep does
- * not hold, with their names and log entries. 0, or -1 with err. Not within a transaction. */
+ * not hold and every rule has evaluated (rule_state), with their names and log entries. 0, or -1
+ * with err. Not within a transaction. */
 int ctl_ingest_prune(sqlite3 *db, char *err, size_t errsz);
 
 #endif

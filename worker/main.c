@@ -18,6 +18,11 @@ static const char usage[] =
     "  logs DB     load the CT logs of a v3 log list, add one by hand, list them\n"
     "  tail DB     follow the CT logs (RFC 6962 and static-ct-api), verified, into the database\n"
     "  status DB   where the tail stands in each log: position, lag, rate, last error\n"
+    "  baseline DB record the current issuers of the watched domains as authorized\n"
+    "  ca DB       add, remove and list the issuers authorized for a watched domain\n"
+    "  rules DB    evaluate the rule views and raise their findings as alerts\n"
+    "  alerts DB   list the alerts raised\n"
+    "  ack DB      acknowledge an alert, or forget it so that it is raised again\n"
     "\n"
     "`ctlite-worker COMMAND --help` describes a command.\n";
 
@@ -36,6 +41,15 @@ void ctl_put_field(FILE *f, const unsigned char *s, int last)
         else
             fputc(*s, f);
     fputc(last ? '\n' : '\t', f);
+}
+
+int ctl_put_rows(sqlite3_stmt *st, const char *header)
+{
+    int rc, n = sqlite3_column_count(st);
+    if (header) puts(header);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        for (int i = 0; i < n; i++) ctl_put_field(stdout, sqlite3_column_text(st, i), i == n - 1);
+    return rc;
 }
 
 int is_help(const char *arg)
@@ -73,8 +87,9 @@ static const struct {
     const char *name;
     int (*run)(int argc, char **argv);
 } commands[] = {
-    {"init", cmd_init}, {"watch", cmd_watch}, {"crtsh", cmd_crtsh},
-    {"logs", cmd_logs}, {"tail", cmd_tail},   {"status", cmd_status},
+    {"init", cmd_init},   {"watch", cmd_watch},   {"crtsh", cmd_crtsh},       {"logs", cmd_logs},
+    {"tail", cmd_tail},   {"status", cmd_status}, {"baseline", cmd_baseline}, {"ca", cmd_ca},
+    {"rules", cmd_rules}, {"alerts", cmd_alerts}, {"ack", cmd_ack},
 };
 
 int main(int argc, char **argv)

@@ -3,5 +3,6 @@
 #define CTLITE_SQLFILES_H
 
 extern const char ctl_schema_sql[]; /* sql/schema.sql, NUL-terminated */
+extern const char ctl_rules_sql[];  /* sql/rules.sql, NUL-terminated */
 
 #endif

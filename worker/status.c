@@ -36,11 +36,9 @@ int cmd_status(int argc, char **argv)
         "unixepoch() - checked_at, error FROM ct_log WHERE (enabled AND coalesce(state, '') NOT "
         "IN ('rejected', 'retired')) OR next_index > 0 OR checked_at IS NOT NULL ORDER BY id",
         -1, &st, NULL);
-    if (rc == SQLITE_OK) {
-        puts("id\tlog\tposition\tverified\ttree_size\tlag\thead_age\trate\tchecked\terror");
-        while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-            for (int i = 0; i < 10; i++) ctl_put_field(stdout, sqlite3_column_text(st, i), i == 9);
-    }
+    if (rc == SQLITE_OK)
+        rc = ctl_put_rows(st, "id\tlog\tposition\tverified\ttree_size\tlag\thead_age\trate\t"
+                              "checked\terror");
     if (rc != SQLITE_DONE) fprintf(stderr, "ctlite-worker status: %s\n", sqlite3_errmsg(db));
     sqlite3_finalize(st);
     sqlite3_close(db);

@@ -14,6 +14,7 @@
 
 #include "commands.h"
 #include "db.h"
+#include "rules.h"
 #include "tail.h"
 
 static const char usage[] =
@@ -29,7 +30,9 @@ static const char usage[] =
     "match, a tree that shrinks or a second root for the same size stops the log, is recorded\n"
     "in ct_log.error and is an alert (view rule_log_stopped). A certificate that cannot be\n"
     "read is stored in malformed_entry. A kill at any moment loses and duplicates nothing.\n"
-    "Certificates older than the retention setting that nothing keeps are pruned.\n"
+    "Every 5 minutes (and at the end of --once) the rules are evaluated (see ctlite-worker\n"
+    "rules); then the certificates older than the retention setting that nothing keeps and\n"
+    "that every rule has seen are pruned.\n"
     "\n"
     "  --once            one pass over each log, up to its current tree head, then exit\n"
     "  --interval S      seconds between a log's passes otherwise (default 60)\n"
@@ -621,6 +624,24 @@ static int all_over(const struct tail *t)
     return 1;
 }
 
+static void rule_report(void *user, const char *line)
+{
+    (void)user;
+    fprintf(stderr, "ctlite-worker tail: %s\n", line);
+}
+
+/* The rules see each certificate before pruning may take it: pruning spares what a rule has
+ * not evaluated yet. */
+static void rules_then_prune(sqlite3 *db)
+{
+    char err[256];
+    struct ctl_rules_pass p;
+    if (ctl_rules_run(db, CTL_RULES_NEW, &p, rule_report, NULL, err, sizeof err) < 0)
+        fprintf(stderr, "ctlite-worker tail: rules: %s\n", err);
+    if (ctl_ingest_prune(db, err, sizeof err) < 0)
+        fprintf(stderr, "ctlite-worker tail: pruning: %s\n", err);
+}
+
 static void run(struct tail *t)
 {
     double pruned = -1e9;
@@ -640,9 +661,7 @@ static void run(struct tail *t)
         if (t->in_tx && (t->tx_entries >= 8192 || now - t->tx_started >= 1 || !busy || stopping))
             commit(t);
         if (!busy && now - pruned >= 300) {
-            char err[256];
-            if (ctl_ingest_prune(t->db, err, sizeof err) < 0)
-                fprintf(stderr, "ctlite-worker tail: pruning: %s\n", err);
+            rules_then_prune(t->db);
             pruned = now;
         }
         int pending = ctl_http_run(t->http, 200);

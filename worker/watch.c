@@ -157,10 +157,9 @@ static int ls(sqlite3 *db)
                                 "SELECT id, kind, value, coalesce(scope, threshold, ''), "
                                 "coalesce(note, '') FROM watch ORDER BY id",
                                 -1, &st, NULL);
-    while (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-        for (int i = 0; i < 5; i++) ctl_put_field(stdout, sqlite3_column_text(st, i), i == 4);
+    if (rc == SQLITE_OK) rc = ctl_put_rows(st, NULL);
     sqlite3_finalize(st);
-    return rc == SQLITE_OK ? 0 : 1;
+    return rc == SQLITE_DONE ? 0 : 1;
 }
 
 int cmd_watch(int argc, char **argv)

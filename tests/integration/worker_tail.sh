@@ -143,7 +143,7 @@ check "issuer certificates: the four each log serves (a root, three intermediate
     "$(ctsql "$db" "SELECT count(*), count(DISTINCT x509_subject(der)) FROM issuer_cert")"
 check "retention: only the certificates of the watched domain are left, with their entries" \
     "1|1" \
-    "$(sqlite3 "$db" "SELECT count(*) > 0 AND count(*) = (SELECT count(DISTINCT cert_id)
+    "$(ctsql "$db" "SELECT count(*) > 0 AND count(*) = (SELECT count(DISTINCT cert_id)
        FROM cert_keep), (SELECT count(*) FROM log_entry) = (SELECT count(*) FROM log_entry
        WHERE cert_id IN (SELECT cert_id FROM cert_keep)) FROM cert")"
 check "status: a line per log with its position and lag" \
