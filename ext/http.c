@@ -133,6 +133,8 @@ struct req {
     ctl_http *h;
     CURL *curl; /* while running */
     char *url;
+    char *post; /* the body of a POST, or NULL for a GET */
+    size_t post_len;
     struct curl_slist *headers;
     struct ctl_http_pace *pace;
     struct sink *body;
@@ -197,6 +199,7 @@ static void req_free(struct req *r)
     free(r->body);
     curl_slist_free_all(r->headers);
     free(r->url);
+    free(r->post);
     free(r);
 }
 
@@ -302,22 +305,51 @@ static int retryable(CURLcode rc)
            rc != CURLE_BAD_FUNCTION_ARGUMENT;
 }
 
-int ctl_http_start(ctl_http *h, const char *url, const char *accept, struct ctl_http_pace *pace,
-                   ctl_http_done *done, void *user)
+/* A request with one header line (or none), not yet queued. */
+static struct req *req_new(ctl_http *h, const char *url, const char *header, const char *value,
+                           struct ctl_http_pace *pace, ctl_http_done *done, void *user)
 {
     struct req *r = calloc(1, sizeof *r);
-    if (!r) return -1;
+    if (!r) return NULL;
     *r = (struct req){.h = h, .pace = pace ? pace : &h->pace, .done = done, .user = user};
-    if (!(r->url = strdup(url))) return req_free(r), -1;
-    if (accept) {
+    if (!(r->url = strdup(url))) return req_free(r), NULL;
+    if (value) {
         char line[160];
-        snprintf(line, sizeof line, "Accept: %s", accept);
-        if (!(r->headers = curl_slist_append(NULL, line))) return req_free(r), -1;
+        snprintf(line, sizeof line, "%s: %s", header, value);
+        if (!(r->headers = curl_slist_append(NULL, line))) return req_free(r), NULL;
     }
-    /* Last in the waiting list, so that requests start in the order they were made. */
+    return r;
+}
+
+/* Last in the waiting list, so that requests start in the order they were made. */
+static void req_queue(ctl_http *h, struct req *r)
+{
     struct req **tail = &h->waiting;
     while (*tail) tail = &(*tail)->next;
     *tail = r;
+}
+
+int ctl_http_start(ctl_http *h, const char *url, const char *accept, struct ctl_http_pace *pace,
+                   ctl_http_done *done, void *user)
+{
+    struct req *r = req_new(h, url, "Accept", accept, pace, done, user);
+    if (!r) return -1;
+    req_queue(h, r);
+    return 0;
+}
+
+int ctl_http_post_start(ctl_http *h, const char *url, const char *content_type, const char *body,
+                        size_t len, struct ctl_http_pace *pace, ctl_http_done *done, void *user)
+{
+    struct req *r = req_new(h, url, "Content-Type", content_type, pace, done, user);
+    if (!r) return -1;
+    /* No "Expect: 100-continue": a webhook answers at once, and some refuse the header. */
+    struct curl_slist *more = curl_slist_append(r->headers, "Expect:");
+    if (!more || !(r->post = malloc(len ? len : 1))) return req_free(r), -1;
+    r->headers = more;
+    memcpy(r->post, body, len);
+    r->post_len = len;
+    req_queue(h, r);
     return 0;
 }
 
@@ -350,6 +382,11 @@ static int req_begin(struct req *r, double t)
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, r->body);
     curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, r->curl_err);
+    if (r->post) {
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, r->post);
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->post_len);
+        curl_easy_setopt(curl, CURLOPT_POSTREDIR, (long)CURL_REDIR_POST_ALL);
+    }
     if (curl_multi_add_handle(h->multi, curl) != CURLM_OK) {
         r->curl = NULL;
         curl_easy_cleanup(curl);
@@ -376,6 +413,8 @@ static void req_end(struct req *r, CURLcode rc)
     curl_easy_getinfo(r->curl, CURLINFO_CONTENT_TYPE, &ct);
     out.status = status;
     out.attempts = r->attempt;
+    out.retry_after = -1;
+    const char *method = r->post ? "POST" : "GET";
     snprintf(out.content_type, sizeof out.content_type, "%s", ct ? ct : "");
     ctl_http_printable(shown, sizeof shown, r->url, strlen(r->url));
     int again;
@@ -385,7 +424,7 @@ static void req_end(struct req *r, CURLcode rc)
         out.len = r->body->len;
         r->body->buf = NULL;
         if (!out.body) {
-            snprintf(err, sizeof err, "GET %s: out of memory", shown);
+            snprintf(err, sizeof err, "%s %s: out of memory", method, shown);
             r->done(r->user, -1, &out, err);
         } else {
             r->done(r->user, 0, &out, NULL);
@@ -404,20 +443,21 @@ static void req_end(struct req *r, CURLcode rc)
         snprintf(what, sizeof what, "HTTP %ld (%s): %s", status, ct ? ct : "no content type", page);
         again = status == 429 || status >= 500;
         after = retry_after(r->curl);
+        out.retry_after = after;
     }
     if (!again || r->attempt >= c->max_attempts) {
         if (r->attempt > 1)
-            snprintf(err, sizeof err, "GET %s: %s (attempt %d of %d)", shown, what, r->attempt,
-                     c->max_attempts);
+            snprintf(err, sizeof err, "%s %s: %s (attempt %d of %d)", method, shown, what,
+                     r->attempt, c->max_attempts);
         else
-            snprintf(err, sizeof err, "GET %s: %s", shown, what);
+            snprintf(err, sizeof err, "%s %s: %s", method, shown, what);
         r->done(r->user, -1, &out, err);
         return req_free(r);
     }
     if (after * 1000 > (double)c->max_wait_ms) {
         snprintf(err, sizeof err,
-                 "GET %s: %s; the server asks to retry after %.0f s, more than max_wait (%g s)",
-                 shown, what, after, c->max_wait_ms / 1000.0);
+                 "%s %s: %s; the server asks to retry after %.0f s, more than max_wait (%g s)",
+                 method, shown, what, after, c->max_wait_ms / 1000.0);
         r->done(r->user, -1, &out, err);
         return req_free(r);
     }

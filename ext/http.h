@@ -58,6 +58,8 @@ struct ctl_http_response {
     char *body;             /* NUL-terminated (the body itself may hold NUL bytes) */
     size_t len;
     int attempts;
+    double retry_after; /* of a failed request: seconds its last answer's Retry-After asked
+                         * for, or -1 */
 };
 
 /* Requests of a pace start at least min_interval_ms apart, and all of them wait when the
@@ -76,6 +78,11 @@ typedef void ctl_http_done(void *user, int rc, struct ctl_http_response *r, cons
  * memory. */
 int ctl_http_start(ctl_http *h, const char *url, const char *accept, struct ctl_http_pace *pace,
                    ctl_http_done *done, void *user);
+
+/* Queues POST url with the len bytes at body (copied) as its Content-Type content_type, the
+ * way ctl_http_start queues a GET; a redirect is followed with a POST. -1 when out of memory. */
+int ctl_http_post_start(ctl_http *h, const char *url, const char *content_type, const char *body,
+                        size_t len, struct ctl_http_pace *pace, ctl_http_done *done, void *user);
 
 /* Runs the queued requests concurrently for at most timeout_ms, or less when one ends, and
  * calls the done functions of those that ended, which may start more. Returns how many

@@ -17,6 +17,7 @@ int cmd_alerts(int argc, char **argv);
 int cmd_ack(int argc, char **argv);
 int cmd_baseline(int argc, char **argv);
 int cmd_ca(int argc, char **argv);
+int cmd_notify(int argc, char **argv);
 
 /* Whether arg asks for help (--help or -h). */
 int is_help(const char *arg);

@@ -23,6 +23,7 @@ static const char usage[] =
     "  rules DB    evaluate the rule views and raise their findings as alerts\n"
     "  alerts DB   list the alerts raised\n"
     "  ack DB      acknowledge an alert, or forget it so that it is raised again\n"
+    "  notify DB   deliver the alerts: stdout, JSON files, Slack, Teams, webhooks, mail\n"
     "\n"
     "`ctlite-worker COMMAND --help` describes a command.\n";
 
@@ -87,9 +88,10 @@ static const struct {
     const char *name;
     int (*run)(int argc, char **argv);
 } commands[] = {
-    {"init", cmd_init},   {"watch", cmd_watch},   {"crtsh", cmd_crtsh},       {"logs", cmd_logs},
-    {"tail", cmd_tail},   {"status", cmd_status}, {"baseline", cmd_baseline}, {"ca", cmd_ca},
-    {"rules", cmd_rules}, {"alerts", cmd_alerts}, {"ack", cmd_ack},
+    {"init", cmd_init},         {"watch", cmd_watch}, {"crtsh", cmd_crtsh},
+    {"logs", cmd_logs},         {"tail", cmd_tail},   {"status", cmd_status},
+    {"baseline", cmd_baseline}, {"ca", cmd_ca},       {"rules", cmd_rules},
+    {"alerts", cmd_alerts},     {"ack", cmd_ack},     {"notify", cmd_notify},
 };
 
 int main(int argc, char **argv)
