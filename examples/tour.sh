@@ -73,3 +73,16 @@ sqlite3 -bail -box -cmd ".load $dir/ctlite" "$db" \
      FROM cert_name n JOIN cert c ON c.id = n.cert_id
      JOIN typosquat_candidates('paypal.com') t ON t.domain = n.registrable
      WHERE c.source = 'demo-log' GROUP BY n.registrable ORDER BY certs DESC LIMIT 5"
+
+echo
+echo "14. Detection rules are SQL views (sql/rules.sql); their findings become alerts, once each:"
+echo "   \$ ctlite-worker rules ct.db      (the tail has evaluated them already, before pruning)"
+"$w" rules "$db" | sed 's/^/   /'
+sqlite3 -bail -box "$db" \
+    "SELECT rule, severity, count(*) AS alerts, min(key) AS example FROM alert_log
+     GROUP BY rule ORDER BY count(*) DESC"
+echo "   \$ ctlite-worker notify ct.db --json-dir alerts"
+"$w" notify "$db" --json-dir "$tmp/alerts" 2>&1 | sed 's/^/   /'
+first=$(find "$tmp/alerts" -name '*.json' | sort | head -1)
+echo "   ${first#"$tmp"/}:"
+python3 -m json.tool "$first" | head -20 | sed 's/^/   /'

@@ -18,6 +18,7 @@ int cmd_ack(int argc, char **argv);
 int cmd_baseline(int argc, char **argv);
 int cmd_ca(int argc, char **argv);
 int cmd_notify(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 
 /* Whether arg asks for help (--help or -h). */
 int is_help(const char *arg);

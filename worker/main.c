@@ -24,6 +24,7 @@ static const char usage[] =
     "  alerts DB   list the alerts raised\n"
     "  ack DB      acknowledge an alert, or forget it so that it is raised again\n"
     "  notify DB   deliver the alerts: stdout, JSON files, Slack, Teams, webhooks, mail\n"
+    "  run DB      follow the logs, evaluate the rules and deliver the alerts, continuously\n"
     "\n"
     "`ctlite-worker COMMAND --help` describes a command.\n";
 
@@ -92,6 +93,7 @@ static const struct {
     {"logs", cmd_logs},         {"tail", cmd_tail},   {"status", cmd_status},
     {"baseline", cmd_baseline}, {"ca", cmd_ca},       {"rules", cmd_rules},
     {"alerts", cmd_alerts},     {"ack", cmd_ack},     {"notify", cmd_notify},
+    {"run", cmd_run},
 };
 
 int main(int argc, char **argv)

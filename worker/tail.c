@@ -564,10 +564,10 @@ static int number(const char *opt, const char *v, double lo, double hi, int whol
     return 0;
 }
 
-static int options(int argc, char **argv, struct tail_options *o, char ***ids, int *nids)
+static int options(int argc, char **argv, struct tail_options *o, char ***ids, int *nids,
+                   double interval, double partial_wait)
 {
-    double interval = 60, partial_wait = 60, min_interval = 0, from = -1, page = 256,
-           concurrency = 4;
+    double min_interval = 0, from = -1, page = 256, concurrency = 4;
     const struct {
         const char *name;
         double lo, hi;
@@ -644,7 +644,7 @@ static void rules_then_prune(sqlite3 *db)
 
 static void run(struct tail *t)
 {
-    double pruned = -1e9;
+    double pruned = -1e9, ticked = 0;
     for (;;) {
         double now = tail_now();
         int busy = 0;
@@ -658,8 +658,15 @@ static void run(struct tail *t)
             }
             busy |= l->state == HEAD || l->state == START || l->state == FETCH;
         }
-        if (t->in_tx && (t->tx_entries >= 8192 || now - t->tx_started >= 1 || !busy || stopping))
+        if (t->in_tx && (t->tx_entries >= 8192 || now - t->tx_started >= 1 || !busy || stopping)) {
+            long stored = t->tx_entries;
             commit(t);
+            if (t->hooks && stored && !stopping) t->hooks->after(t->hooks->user, t->db, 1);
+        }
+        if (t->hooks && !t->in_tx && now - ticked >= 1 && !stopping) {
+            t->hooks->after(t->hooks->user, t->db, 0);
+            ticked = now;
+        }
         if (!busy && now - pruned >= 300) {
             rules_then_prune(t->db);
             pruned = now;
@@ -672,12 +679,20 @@ static void run(struct tail *t)
 
 int cmd_tail(int argc, char **argv)
 {
-    if (argc >= 2 && is_help(argv[1])) return fputs(usage, stdout), 0;
-    if (argc < 2 || argv[1][0] == '-') return fputs(usage, stderr), 2;
-    struct tail t = {0};
+    return tail_main(argc, argv, NULL);
+}
+
+int tail_main(int argc, char **argv, const struct tail_hooks *hooks)
+{
+    const char *help = hooks ? hooks->usage : usage;
+    if (argc >= 2 && is_help(argv[1])) return fputs(help, stdout), 0;
+    if (argc < 2 || argv[1][0] == '-') return fputs(help, stderr), 2;
+    struct tail t = {.hooks = hooks};
     char **ids = NULL;
     int nids = 0;
-    if (options(argc, argv, &t.opt, &ids, &nids) < 0) return 2;
+    if (options(argc, argv, &t.opt, &ids, &nids, hooks ? hooks->interval : 60,
+                hooks ? hooks->partial_wait : 60) < 0)
+        return 2;
     char err[512] = "";
     struct ctl_http_config c;
     ctl_http_config_init(&c);
@@ -698,8 +713,10 @@ int cmd_tail(int argc, char **argv)
         sigaction(SIGINT, &sa, NULL);
         sigaction(SIGTERM, &sa, NULL);
         run(&t);
-        printf("tail: %d logs, %ld entries stored (%ld malformed), %ld failed\n", t.n, t.entries,
-               t.malformed, t.failed);
+        /* run may deliver alerts on stdout: its summary goes to stderr. */
+        fprintf(hooks ? stderr : stdout,
+                "%s: %d logs, %ld entries stored (%ld malformed), %ld failed\n",
+                hooks ? "run" : "tail", t.n, t.entries, t.malformed, t.failed);
         rc = t.failed ? 1 : 0;
     }
     t.closing = 1;

@@ -81,7 +81,19 @@ struct tail_options {
     unsigned page;
 };
 
+/* What ctlite-worker run adds to the tail. */
+struct tail_hooks {
+    /* Called outside any transaction after each commit that stored entries (stored 1), and
+     * about once a second (stored 0). */
+    void (*after)(void *user, sqlite3 *db, int stored);
+    void *user;
+    const char *usage;   /* the command's --help */
+    double interval;     /* its default --interval */
+    double partial_wait; /* ... and --partial-wait */
+};
+
 struct tail {
+    const struct tail_hooks *hooks; /* NULL for ctlite-worker tail */
     sqlite3 *db;
     ctl_http *http;
     ctl_ingest *ingest;
@@ -113,6 +125,8 @@ int chunk_hashes(struct chunk *c, const uint8_t **h);
 int start_from_proof(struct log *l, struct chunk *c);
 
 /* tail.c */
+/* The tail command, and with hooks the run command: options, logs, the loop, the summary. */
+int tail_main(int argc, char **argv, const struct tail_hooks *hooks);
 /* 1 the first time an issuer's SHA-256 comes up (one stored already counts), else 0. */
 int issuer_new(struct tail *t, const uint8_t sha[32]);
 void issuer_store(struct tail *t, const uint8_t sha[32], const uint8_t *der, size_t n);

@@ -1,0 +1,100 @@
+/* ctlite-worker run: the tail, the rules and delivery, in one process. After each commit that
+ * stored certificates the rules are evaluated, and what they raise is delivered at once;
+ * every few seconds the rules without certificates (a stopped log) are looked at again and
+ * failed deliveries that are due are retried. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "commands.h"
+#include "notify.h"
+#include "rules.h"
+#include "tail.h"
+
+static const char usage[] =
+    "usage: ctlite-worker run DB [tail options]\n"
+    "\n"
+    "Follows the CT logs as ctlite-worker tail does (same options, but --interval defaults to\n"
+    "2 seconds and --partial-wait to 0 here: an alert should not wait for a tile to fill),\n"
+    "evaluates the rules after each batch of certificates it stores, and delivers the alerts\n"
+    "they raise on the enabled channels of the channel table (see ctlite-worker notify) at\n"
+    "once. Every 5 seconds the rules are also evaluated without new\n"
+    "certificates, and deliveries that failed are retried when due; the channel table is read\n"
+    "again every minute. SIGINT or SIGTERM stops it cleanly: what was stored is committed and\n"
+    "every alert raised stays in alert_log, to be delivered by the next run or notify.\n"
+    "Messages go to stderr; stdout carries only a stdout channel's alerts.\n";
+
+struct run {
+    struct ctl_http_config config;
+    ctl_http *http;
+    ctl_notify *nt;
+    double rules_at, channels_at; /* when last evaluated, read */
+};
+
+static double mono(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void say(void *user, const char *line)
+{
+    (void)user;
+    fprintf(stderr, "ctlite-worker run: %s\n", line);
+}
+
+/* Whether a delivery is waiting: new alerts past a channel's cursor, or a failure now due. */
+static int deliveries_due(sqlite3 *db)
+{
+    sqlite3_stmt *st;
+    int due = 0;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT EXISTS (SELECT 1 FROM channel WHERE enabled AND cursor < "
+                           "(SELECT coalesce(max(id), 0) FROM alert_log)) OR EXISTS (SELECT 1 "
+                           "FROM delivery WHERE delivered_at IS NULL AND next_attempt <= "
+                           "unixepoch())",
+                           -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        due = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return due;
+}
+
+static void after(void *user, sqlite3 *db, int stored)
+{
+    struct run *r = user;
+    double now = mono();
+    char err[1024];
+    if (stored || now - r->rules_at >= 5) {
+        struct ctl_rules_pass p;
+        if (ctl_rules_run(db, CTL_RULES_NEW, &p, say, NULL, err, sizeof err) < 0) say(NULL, err);
+        r->rules_at = now;
+    }
+    if (now - r->channels_at >= 60) {
+        ctl_notify_free(r->nt);
+        if (!(r->nt = ctl_notify_new(db, r->http, NULL, NULL, 0, err, sizeof err))) say(NULL, err);
+        r->channels_at = now;
+    }
+    if (r->nt && deliveries_due(db)) {
+        struct ctl_notify_pass p;
+        if (ctl_notify_run(r->nt, &p, say, NULL, err, sizeof err) < 0) say(NULL, err);
+    }
+}
+
+int cmd_run(int argc, char **argv)
+{
+    struct run r = {.rules_at = -1e9, .channels_at = -1e9};
+    char err[512];
+    ctl_http_config_init(&r.config);
+    if (ctl_http_config_env(&r.config, err, sizeof err) < 0)
+        return fprintf(stderr, "ctlite-worker run: %s\n", err), 1;
+    if (!(r.http = ctl_http_new(&r.config)))
+        return fputs("ctlite-worker run: out of memory\n", stderr), 1;
+    struct tail_hooks hooks = {
+        .after = after, .user = &r, .usage = usage, .interval = 2, .partial_wait = 0};
+    int rc = tail_main(argc, argv, &hooks);
+    ctl_notify_free(r.nt);
+    ctl_http_free(r.http);
+    return rc;
+}
