@@ -100,11 +100,13 @@ bench: all $(BENCH_BIN)
 
 FUZZ_TIME ?= 30
 FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
-build/fuzz/%: tests/fuzz/%.c $(EXT_SRC) | deps
+# Targets of worker code name its files here.
+FUZZ_WORKER_fuzz_alert_format := worker/alert_format.c
+build/fuzz/%: tests/fuzz/%.c $(EXT_SRC) worker/alert_format.c | deps
 	@tools/deps $(FUZZ_PKGS)
 	@mkdir -p $(@D)
-	clang -g -O1 -std=c11 $(DEFS) $(PKG_CFLAGS) -DSQLITE_CORE -Iext \
-	    -fsanitize=fuzzer,address,undefined -o $@ $< $(EXT_SRC) $(PKG_LIBS)
+	clang -g -O1 -std=c11 $(DEFS) $(PKG_CFLAGS) -DSQLITE_CORE -Iext -Iworker \
+	    -fsanitize=fuzzer,address,undefined -o $@ $< $(EXT_SRC) $(FUZZ_WORKER_$*) $(PKG_LIBS)
 
 fuzz: $(FUZZ_BIN)
 	@for f in $(FUZZ_BIN); do \
