@@ -20,6 +20,10 @@ int cmd_ca(int argc, char **argv);
 int cmd_notify(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 
+/* One crt.sh sync of every watched domain into db (crtsh_sync.c), as ctlite-worker crtsh does,
+ * its summary line written to out. Returns the number of domains that failed. */
+long ctl_crtsh_round(sqlite3 *db, FILE *out);
+
 /* Whether arg asks for help (--help or -h). */
 int is_help(const char *arg);
 

@@ -45,6 +45,7 @@ static void on_signal(int sig)
 
 struct run {
     sqlite3 *db;
+    FILE *out; /* where the summary of a round goes */
     int verbose, tty;
     long certs, new_certs, new_names, failed, done;
 };
@@ -252,6 +253,24 @@ static int hunt_brand(struct run *r, const char *brand, long long a, long long b
     return 0;
 }
 
+/* The database's network settings, over the environment's (read when ctlite was
+ * registered). */
+static void apply_settings(sqlite3 *db)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT name, ctlite_setting(name, value) FROM setting WHERE name IN "
+                           "('crtsh_url', 'crtsh_cache_ttl', 'timeout', 'max_attempts', "
+                           "'min_interval', 'backoff', 'max_wait', 'max_body', 'user_agent')",
+                           -1, &st, NULL) == SQLITE_OK) {
+        while (sqlite3_step(st) == SQLITE_ROW) {
+        }
+        if (sqlite3_errcode(db) != SQLITE_DONE && sqlite3_errcode(db) != SQLITE_OK)
+            fprintf(stderr, "ctlite-worker crtsh: setting table: %s\n", sqlite3_errmsg(db));
+    }
+    sqlite3_finalize(st);
+}
+
 static void round_once(struct run *r, int argc, char **domains, int typosquats)
 {
     exec(r->db, "SELECT crtsh_cache_clear()"); /* each round asks afresh */
@@ -265,16 +284,25 @@ static void round_once(struct run *r, int argc, char **domains, int typosquats)
     if (typosquats && !stopping)
         each_row(r, "SELECT value, 0, id FROM watch WHERE kind = 'brand' ORDER BY id", NULL,
                  hunt_brand, NULL);
-    printf("crtsh: %ld domains synced, %ld certificates (%ld new), %ld new names, %ld failed\n",
-           r->done, r->certs, r->new_certs, r->new_names, r->failed);
-    fflush(stdout);
+    fprintf(r->out,
+            "crtsh: %ld domains synced, %ld certificates (%ld new), %ld new names, %ld failed\n",
+            r->done, r->certs, r->new_certs, r->new_names, r->failed);
+    fflush(r->out);
+}
+
+long ctl_crtsh_round(sqlite3 *db, FILE *out)
+{
+    struct run r = {.db = db, .out = out};
+    apply_settings(db);
+    round_once(&r, 0, NULL, 0);
+    return r.failed;
 }
 
 int cmd_crtsh(int argc, char **argv)
 {
     if (argc >= 2 && is_help(argv[1])) return fputs(usage, stdout), 0;
     if (argc < 2 || argv[1][0] == '-') return fputs(usage, stderr), 2;
-    struct run r = {.tty = isatty(2)};
+    struct run r = {.tty = isatty(2), .out = stdout};
     int continuous = 0, typosquats = 0, ndomains = 0;
     double interval = 900;
     char **domains = NULL;
@@ -301,19 +329,7 @@ int cmd_crtsh(int argc, char **argv)
     char err[512];
     if (!(r.db = ctl_db_open(argv[1], NULL, NULL, err, sizeof err)))
         return fprintf(stderr, "ctlite-worker: %s\n", err), 1;
-    /* The database's settings first: the environment was read when ctlite was registered. */
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(r.db,
-                           "SELECT name, ctlite_setting(name, value) FROM setting WHERE name IN "
-                           "('crtsh_url', 'crtsh_cache_ttl', 'timeout', 'max_attempts', "
-                           "'min_interval', 'backoff', 'max_wait', 'max_body', 'user_agent')",
-                           -1, &st, NULL) == SQLITE_OK) {
-        while (sqlite3_step(st) == SQLITE_ROW) {
-        }
-        if (sqlite3_errcode(r.db) != SQLITE_DONE && sqlite3_errcode(r.db) != SQLITE_OK)
-            fprintf(stderr, "ctlite-worker crtsh: setting table: %s\n", sqlite3_errmsg(r.db));
-    }
-    sqlite3_finalize(st);
+    apply_settings(r.db);
     struct sigaction sa = {.sa_handler = on_signal};
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);

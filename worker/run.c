@@ -1,7 +1,7 @@
-/* ctlite-worker run: the tail, the rules and delivery, in one process. After each commit that
- * stored certificates the rules are evaluated, and what they raise is delivered at once;
- * every few seconds the rules without certificates (a stopped log) are looked at again and
- * failed deliveries that are due are retried. */
+/* ctlite-worker run: the tail, crt.sh, the rules and delivery, in one process. After each
+ * commit that stored certificates, and after each crt.sh sync, the rules are evaluated and
+ * what they raise is delivered at once; every few seconds the rules without certificates (a
+ * stopped log) are looked at again and failed deliveries that are due are retried. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -16,9 +16,11 @@ static const char usage[] =
     "\n"
     "Follows the CT logs as ctlite-worker tail does (same options, but --interval defaults to\n"
     "2 seconds and --partial-wait to 0 here: an alert should not wait for a tile to fill),\n"
-    "evaluates the rules after each batch of certificates it stores, and delivers the alerts\n"
-    "they raise on the enabled channels of the channel table (see ctlite-worker notify) at\n"
-    "once. Every 5 seconds the rules are also evaluated without new\n"
+    "syncs the watched domains from crt.sh as ctlite-worker crtsh does at start and every\n"
+    "crtsh_interval seconds (a setting: 900 when absent, 0 for never; the logs wait while it\n"
+    "syncs), evaluates the rules after each batch of certificates it stores, and delivers the\n"
+    "alerts they raise on the enabled channels of the channel table (see ctlite-worker notify)\n"
+    "at once. Every 5 seconds the rules are also evaluated without new\n"
     "certificates, and deliveries that failed are retried when due; the channel table is read\n"
     "again every minute. SIGINT or SIGTERM stops it cleanly: what was stored is committed and\n"
     "every alert raised stays in alert_log, to be delivered by the next run or notify.\n"
@@ -28,8 +30,25 @@ struct run {
     struct ctl_http_config config;
     ctl_http *http;
     ctl_notify *nt;
-    double rules_at, channels_at; /* when last evaluated, read */
+    double rules_at, channels_at, crtsh_at; /* when last evaluated, read, synced */
 };
+
+/* The crtsh_interval setting: seconds between crt.sh syncs, 0 for none (and with no watched
+ * domain). */
+static double crtsh_interval(sqlite3 *db)
+{
+    sqlite3_stmt *st;
+    double s = 0;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT coalesce((SELECT value FROM setting WHERE name = "
+                           "'crtsh_interval'), 900) * EXISTS (SELECT 1 FROM watch WHERE kind = "
+                           "'domain')",
+                           -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        s = sqlite3_column_double(st, 0);
+    sqlite3_finalize(st);
+    return s;
+}
 
 static double mono(void)
 {
@@ -66,6 +85,12 @@ static void after(void *user, sqlite3 *db, int stored)
     struct run *r = user;
     double now = mono();
     char err[1024];
+    double sync = crtsh_interval(db);
+    if (sync > 0 && now - r->crtsh_at >= sync) {
+        /* A sync waits for crt.sh, which can take a while: the logs wait meanwhile. */
+        ctl_crtsh_round(db, stderr);
+        r->crtsh_at = now, stored = 1;
+    }
     if (stored || now - r->rules_at >= 5) {
         struct ctl_rules_pass p;
         if (ctl_rules_run(db, CTL_RULES_NEW, &p, say, NULL, err, sizeof err) < 0) say(NULL, err);
@@ -84,7 +109,7 @@ static void after(void *user, sqlite3 *db, int stored)
 
 int cmd_run(int argc, char **argv)
 {
-    struct run r = {.rules_at = -1e9, .channels_at = -1e9};
+    struct run r = {.rules_at = -1e9, .channels_at = -1e9, .crtsh_at = -1e9};
     char err[512];
     ctl_http_config_init(&r.config);
     if (ctl_http_config_env(&r.config, err, sizeof err) < 0)

@@ -10,8 +10,11 @@ w=$CTLITE_WORKER
 export CTLITE_HTTP_BACKOFF=0.05 CTLITE_HTTP_TIMEOUT=5
 
 start_log a --entries 3000
+mkdir "$tmp/crtsh" && start_crtsh "$tmp/crtsh" || exit 0
+pids="$pids $crtsh_pid"
 db=$tmp/a.db
 "$w" init "$db" >/dev/null
+"$w" watch "$db" add domain example.com >/dev/null
 "$w" logs "$db" add "$url/static/" "$key" --monitoring "$url/static/" --description fixture >/dev/null
 "$w" watch "$db" add brand paypal.com >/dev/null
 sqlite3 "$db" "INSERT INTO channel(name, kind, target) VALUES ('siem', 'stdout', '-'),
@@ -55,6 +58,12 @@ check "the JSON directory: one file per alert" "$alerts" "$(find "$tmp/alerts" -
 check "a disabled channel gets nothing" "0" "$(find "$tmp" -path "*off*" -name '*.json' | wc -l)"
 check "the summary goes to stderr" "run: 1 logs, 3000 entries stored (0 malformed), 0 failed" \
     "$(tail -1 <<<"$err")"
+check "crt.sh synced at start, its summary on stderr" \
+    "crtsh: 1 domains synced, 14 certificates (14 new), 8 new names, 0 failed" \
+    "$(grep '^crtsh:' <<<"$err")"
+check "... its certificates through the rules too" "1" \
+    "$(sqlite3 "$db" "SELECT min(cert_mark) >= (SELECT max(id) FROM cert WHERE source = 'crtsh')
+                      FROM rule_state")"
 check "every alert delivered on both channels, recorded" "$alerts|$((alerts * 2))" \
     "$(sqlite3 "$db" "SELECT count(*) FILTER (WHERE delivered_at IS NOT NULL),
                       (SELECT count(*) FROM delivery WHERE delivered_at IS NOT NULL) FROM alert_log")"
