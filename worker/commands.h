@@ -29,7 +29,8 @@ int is_help(const char *arg);
 
 /* Writes a field of a tab-separated listing, then a tab (a newline after the last). Control
  * bytes, which could move a terminal's cursor or recolour it (and a database may hold
- * anything), and backslashes are written as \xNN. */
+ * anything), and backslashes are written as \xNN; invisible and direction-changing characters,
+ * which make a name read as another, as \u{NNNN}. */
 void ctl_put_field(FILE *f, const unsigned char *s, int last);
 
 /* Steps st to the end, printing header (unless NULL) and then each row as a line of fields

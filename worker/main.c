@@ -35,13 +35,38 @@ static const char init_usage[] =
     "schema of this version. Safe to run again: a database already up to date is left as it is.\n"
     "The database is put in WAL mode, so analysts can query it while the worker writes.\n";
 
+/* The code point of a C1 control or an invisible or direction-changing character encoded at
+ * s (U+0080..U+009F, U+200B..U+200F, U+202A..U+202E, U+2060..U+2069, U+FEFF), with its length
+ * in *n; else 0. */
+static unsigned sneaky(const unsigned char *s, int *n)
+{
+    unsigned c = 0;
+    if (s[0] == 0xC2 && s[1] >= 0x80 && s[1] <= 0x9F)
+        c = s[1], *n = 2;
+    else if (s[0] == 0xE2 && s[1] && s[2]) {
+        c = 0x2000 | (s[1] & 0x3F) << 6 | (s[2] & 0x3F);
+        *n = 3;
+        if ((s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 ||
+            !((c >= 0x200B && c <= 0x200F) || (c >= 0x202A && c <= 0x202E) ||
+              (c >= 0x2060 && c <= 0x2069)))
+            c = 0;
+    } else if (s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF)
+        c = 0xFEFF, *n = 3;
+    return c;
+}
+
 void ctl_put_field(FILE *f, const unsigned char *s, int last)
 {
-    for (; s && *s; s++)
-        if (*s < 0x20 || *s == 0x7f || *s == '\\')
+    for (; s && *s; s++) {
+        int n;
+        unsigned c = sneaky(s, &n);
+        if (c)
+            fprintf(f, "\\u{%04X}", c), s += n - 1;
+        else if (*s < 0x20 || *s == 0x7f || *s == '\\')
             fprintf(f, "\\x%02X", *s);
         else
             fputc(*s, f);
+    }
     fputc(last ? '\n' : '\t', f);
 }
 

@@ -190,8 +190,9 @@ check "alerts --since a later date: none" "1" "$("$w" alerts "$db" --since 2099-
 out=$("$w" alerts "$db" --since yesterday 2>&1)
 check "alerts --since that is no time: status 2" "2" "$?"
 sql "INSERT INTO alert_log(rule, key, detail) VALUES ('x', 'line1' || char(10) || 'line2' ||
-       char(27) || '[31m', '{}')"
-check "alerts: control characters escaped" 'line1\x0Aline2\x1B[31m' \
+       char(27) || '[31m' || char(8238) || 'moc', '{}')"
+check "alerts: control and direction-changing characters escaped" \
+    'line1\x0Aline2\x1B[31m\u{202E}moc' \
     "$("$w" alerts "$db" --rule x | tail -1 | cut -f5)"
 
 # Baseline and ca.
