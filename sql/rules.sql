@@ -18,7 +18,7 @@
 -- on its own, from the rows with cert_id above the last certificate it evaluated and the rows
 -- whose cert_id is NULL. SQLite pushes "cert_id > ?" down into the view, so a rule driven by
 -- cert_name or cert costs what the new certificates hold, not what the database holds. Every
--- rules_full_interval seconds the rows of the watched domains' certificates are evaluated
+-- rules_recheck_interval seconds the rows of the watched domains' certificates are evaluated
 -- again, which is when time-driven findings (expiry) appear; when the watch list, allowlist
 -- or authorized CAs change, and for a new rule, every row is. rule_state shows where each
 -- rule stands, and why its last pass failed if it did.
@@ -34,8 +34,9 @@ INSERT INTO setting(name, value, description) VALUES
     ('expiring_days', '30 14 7',
      'days before expiry at which a watched name without a successor certificate is ' ||
      'reported, largest first; the smallest is high severity, the others medium'),
-    ('rules_full_interval', 3600,
-     'seconds between evaluations of every certificate (expiry is found then)')
+    ('rules_recheck_interval', 3600,
+     'seconds between evaluations of the watched domains'' certificates again, which ' ||
+     'is when expiry is found')
     ON CONFLICT DO NOTHING;
 
 -- The identity of a certificate for alerts: a precertificate and its certificate share
@@ -250,14 +251,14 @@ CREATE VIEW rule_regex AS
            (SELECT logged_at FROM cert_key k WHERE k.cert_id = n.cert_id) AS observed_at
       FROM cert_name n JOIN watch w ON w.kind = 'regex' AND n.name REGEXP w.value;
 
--- Until the worker first rebuilds it: the built-in rules.
+-- Until the worker first rebuilds it: the built-in rules, whose columns come in one order.
 CREATE VIEW alerts AS
-    SELECT rule, severity, key, domain, cert_id, detail, observed_at FROM rule_certificate_expiring
-    UNION ALL SELECT rule, severity, key, domain, cert_id, detail, observed_at FROM rule_keyword
-    UNION ALL SELECT rule, severity, key, domain, cert_id, detail, observed_at FROM rule_log_stopped
-    UNION ALL SELECT rule, severity, key, domain, cert_id, detail, observed_at FROM rule_new_subdomain
-    UNION ALL SELECT rule, severity, key, domain, cert_id, detail, observed_at FROM rule_regex
-    UNION ALL SELECT rule, severity, key, domain, cert_id, detail, observed_at FROM rule_short_lived_certificate
-    UNION ALL SELECT rule, severity, key, domain, cert_id, detail, observed_at FROM rule_typosquat
-    UNION ALL SELECT rule, severity, key, domain, cert_id, detail, observed_at FROM rule_unauthorized_ca
-    UNION ALL SELECT rule, severity, key, domain, cert_id, detail, observed_at FROM rule_wildcard_certificate;
+              SELECT * FROM rule_certificate_expiring
+    UNION ALL SELECT * FROM rule_keyword
+    UNION ALL SELECT * FROM rule_log_stopped
+    UNION ALL SELECT * FROM rule_new_subdomain
+    UNION ALL SELECT * FROM rule_regex
+    UNION ALL SELECT * FROM rule_short_lived_certificate
+    UNION ALL SELECT * FROM rule_typosquat
+    UNION ALL SELECT * FROM rule_unauthorized_ca
+    UNION ALL SELECT * FROM rule_wildcard_certificate;

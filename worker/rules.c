@@ -173,7 +173,7 @@ static int plan_rule(sqlite3 *db, const char *rule, enum ctl_rules_scope scope, 
 {
     sqlite3_stmt *st;
     int rc = sqlite3_prepare_v2(
-        db, "INSERT INTO rule_state(rule) VALUES (?1) ON CONFLICT DO NOTHING; ", -1, &st, NULL);
+        db, "INSERT INTO rule_state(rule) VALUES (?1) ON CONFLICT DO NOTHING", -1, &st, NULL);
     if (rc != SQLITE_OK) return rc;
     sqlite3_bind_text(st, 1, rule, -1, SQLITE_STATIC);
     rc = sqlite3_step(st);
@@ -182,7 +182,7 @@ static int plan_rule(sqlite3 *db, const char *rule, enum ctl_rules_scope scope, 
     rc = sqlite3_prepare_v2(
         db,
         "SELECT cert_mark, fingerprint IS NOT ?2, coalesce(watched_at, 0) + "
-        "(SELECT coalesce(max(value), 3600) FROM setting WHERE name = 'rules_full_interval') "
+        "(SELECT coalesce(max(value), 3600) FROM setting WHERE name = 'rules_recheck_interval') "
         "<= unixepoch() FROM rule_state WHERE rule = ?1",
         -1, &st, NULL);
     if (rc != SQLITE_OK) return rc;

@@ -21,7 +21,7 @@ typedef void ctl_rules_report(void *user, const char *line);
 
 enum ctl_rules_scope {
     CTL_RULES_NEW,  /* certificates not yet evaluated, rows without a certificate, and, when
-                     * rules_full_interval has passed, watched domains' certificates; all rows
+                     * rules_recheck_interval has passed, watched domains' certificates; all rows
                      * when the watch list, allowlist or authorized CAs changed */
     CTL_RULES_FULL, /* every row of every rule */
 };
