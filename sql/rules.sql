@@ -90,6 +90,8 @@ CREATE VIEW lookalike_name AS
                                           length(public_suffix(registrable)) - 1) AS label
                               FROM cert_name
                              WHERE registrable IS NOT NULL
+                               -- Nothing to compare with: no name is worth folding.
+                               AND EXISTS (SELECT 1 FROM watch WHERE kind = 'brand')
                                AND registrable NOT IN (SELECT domain FROM allowlist)
                                AND registrable NOT IN (SELECT value FROM watch
                                                         WHERE kind = 'brand')
