@@ -33,22 +33,28 @@ struct run {
     double rules_at, channels_at, crtsh_at; /* when last evaluated, read, synced */
 };
 
-/* The crtsh_interval setting: seconds between crt.sh syncs, 0 for none (and with no watched
- * domain). */
-static double crtsh_interval(sqlite3 *db)
+/* The number the query sql gives, or 0 when it gives nothing or fails. */
+static double query_number(sqlite3 *db, const char *sql)
 {
     sqlite3_stmt *st;
-    double s = 0;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT coalesce((SELECT value FROM setting WHERE name = "
-                           "'crtsh_interval'), 900) * EXISTS (SELECT 1 FROM watch WHERE kind = "
-                           "'domain')",
-                           -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        s = sqlite3_column_double(st, 0);
+    double v = 0;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_double(st, 0);
     sqlite3_finalize(st);
-    return s;
+    return v;
 }
+
+/* Seconds between crt.sh syncs: the crtsh_interval setting (900 when absent, 0 for never),
+ * and 0 with no watched domain. */
+static const char crtsh_interval[] =
+    "SELECT coalesce((SELECT value FROM setting WHERE name = 'crtsh_interval'), 900) * "
+    "EXISTS (SELECT 1 FROM watch WHERE kind = 'domain')";
+
+/* Whether a delivery is waiting: new alerts past a channel's cursor, or a failure now due. */
+static const char deliveries_due[] =
+    "SELECT EXISTS (SELECT 1 FROM channel WHERE enabled AND cursor < "
+    "(SELECT coalesce(max(id), 0) FROM alert_log)) OR EXISTS (SELECT 1 FROM delivery "
+    "WHERE delivered_at IS NULL AND next_attempt <= unixepoch())";
 
 static double mono(void)
 {
@@ -63,29 +69,12 @@ static void say(void *user, const char *line)
     fprintf(stderr, "ctlite-worker run: %s\n", line);
 }
 
-/* Whether a delivery is waiting: new alerts past a channel's cursor, or a failure now due. */
-static int deliveries_due(sqlite3 *db)
-{
-    sqlite3_stmt *st;
-    int due = 0;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT EXISTS (SELECT 1 FROM channel WHERE enabled AND cursor < "
-                           "(SELECT coalesce(max(id), 0) FROM alert_log)) OR EXISTS (SELECT 1 "
-                           "FROM delivery WHERE delivered_at IS NULL AND next_attempt <= "
-                           "unixepoch())",
-                           -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        due = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    return due;
-}
-
 static void after(void *user, sqlite3 *db, int stored)
 {
     struct run *r = user;
     double now = mono();
     char err[1024];
-    double sync = crtsh_interval(db);
+    double sync = query_number(db, crtsh_interval);
     if (sync > 0 && now - r->crtsh_at >= sync) {
         /* A sync waits for crt.sh, which can take a while: the logs wait meanwhile. */
         ctl_crtsh_round(db, stderr);
@@ -101,7 +90,7 @@ static void after(void *user, sqlite3 *db, int stored)
         if (!(r->nt = ctl_notify_new(db, r->http, NULL, NULL, 0, err, sizeof err))) say(NULL, err);
         r->channels_at = now;
     }
-    if (r->nt && deliveries_due(db)) {
+    if (r->nt && query_number(db, deliveries_due)) {
         struct ctl_notify_pass p;
         if (ctl_notify_run(r->nt, &p, say, NULL, err, sizeof err) < 0) say(NULL, err);
     }
