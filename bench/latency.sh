@@ -21,7 +21,14 @@ rm -rf "$w" && mkdir -p "$w"
 cp ./ctlite-worker "$w/ctlite-worker"
 certspotter=${CERTSPOTTER-$(command -v certspotter || true)}
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+# The clients run in pipelines, whose subshells are what $! names: they are found by their
+# command lines, which hold this run's work directory.
+cleanup() {
+    pkill -f "$w/ctlite-worker run" 2>/dev/null || true
+    pkill -f "state_dir $w/spotter" 2>/dev/null || true
+    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+}
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 fail() { echo "bench/latency.sh: $*" >&2; exit 1; }
