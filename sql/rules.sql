@@ -264,3 +264,15 @@ CREATE VIEW alerts AS
     UNION ALL SELECT * FROM rule_typosquat
     UNION ALL SELECT * FROM rule_unauthorized_ca
     UNION ALL SELECT * FROM rule_wildcard_certificate;
+
+-- version 10
+-- A domain of a rule hit that RDAP says was registered less than established_days ago
+-- (ctlite-worker enrich looks them up): a look-alike registered last week is a live threat.
+CREATE VIEW rule_new_domain AS
+    SELECT 'new_domain' AS rule, 'high' AS severity, a.name AS key, NULL AS domain,
+           NULL AS cert_id,
+           json_object('name', a.name, 'registered', date(a.registered_at, 'unixepoch'),
+                       'age_days', a.age_days, 'registrar', d.registrar) AS detail,
+           d.checked_at AS observed_at
+      FROM domain_age a JOIN domain d ON d.name = a.name
+     WHERE a.category = 'NEW' AND d.first_source = 'alert';

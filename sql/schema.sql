@@ -322,3 +322,46 @@ CREATE VIEW cert_keep(cert_id) AS
     SELECT n.cert_id FROM cert_name n JOIN watch w ON w.kind = 'brand' AND n.registrable = w.value
     UNION ALL
     SELECT cert_id FROM alert_log WHERE cert_id IS NOT NULL;
+
+-- version 9
+-- RDAP base URLs by DNS suffix (an RFC 9224 bootstrap, IANA's dns.json), loaded by
+-- `ctlite-worker rdap-bootstrap`. A name goes to the base of its longest matching suffix.
+CREATE TABLE rdap_bootstrap (
+    suffix    TEXT PRIMARY KEY, -- labels in lowercase A-labels: 'com', 'xn--p1ai', 'co.uk'
+    base_url  TEXT NOT NULL,    -- ends with '/': a lookup asks base_url || 'domain/' || name
+    published TEXT,             -- the bootstrap's publication date, as it says
+    loaded_at INTEGER NOT NULL DEFAULT (unixepoch())
+) STRICT;
+
+-- Registrable domains the worker has met, when it first did, and what RDAP says of them.
+CREATE TABLE domain (
+    name          TEXT PRIMARY KEY, -- a registrable domain in lowercase A-labels
+    first_seen    INTEGER NOT NULL DEFAULT (unixepoch()), -- when this database first met it
+    first_source  TEXT NOT NULL,    -- how: 'alert' (a rule hit), 'watch', 'query'
+    registered_at INTEGER,          -- RDAP: the registration event, Unix seconds
+    expires_at    INTEGER,          -- ... the expiration event
+    changed_at    INTEGER,          -- ... the last changed event
+    registrar     TEXT,             -- ... the registrar entity's name
+    status        TEXT,             -- ... its status values, a JSON array
+    rdap          TEXT CHECK (rdap IN ('ok', 'not_found', 'no_rdap', 'error')), -- the last
+                                    -- lookup: done, 404, no RDAP server for the TLD, failed
+    rdap_error    TEXT,             -- what went wrong, for not_found and error
+    checked_at    INTEGER,          -- when it was last looked up
+    next_check    INTEGER NOT NULL DEFAULT 0 -- not looked up again before this time
+) STRICT;
+CREATE INDEX domain_next_check ON domain(next_check);
+
+INSERT INTO setting(name, value, description) VALUES
+    ('established_days', 730,
+     'days since registration after which a domain is ESTABLISHED rather than NEW');
+
+-- Each domain's category, as domain_stats gives it: NEW when registered less than
+-- established_days ago, ESTABLISHED before that, NULL while its age is unknown.
+CREATE VIEW domain_age AS
+    SELECT name, registered_at, (unixepoch() - registered_at) / 86400 AS age_days,
+           CASE WHEN registered_at IS NULL THEN NULL
+                WHEN unixepoch() - registered_at <
+                     (SELECT coalesce(max(value), 730) FROM setting
+                       WHERE name = 'established_days') * 86400 THEN 'NEW'
+                ELSE 'ESTABLISHED' END AS category
+      FROM domain;

@@ -19,10 +19,16 @@ int cmd_baseline(int argc, char **argv);
 int cmd_ca(int argc, char **argv);
 int cmd_notify(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_rdap_bootstrap(int argc, char **argv);
+int cmd_enrich(int argc, char **argv);
 
 /* One crt.sh sync of every watched domain into db (crtsh_sync.c), as ctlite-worker crtsh does,
  * its summary line written to out. Returns the number of domains that failed. */
 long ctl_crtsh_round(sqlite3 *db, FILE *out);
+
+/* The text of a file, or of a URL (http:// or https://, fetched with the network settings of
+ * the environment), malloc'd and NUL-terminated into *out, *len bytes. -1 with err. */
+int ctl_read_source(const char *where, char **out, size_t *len, char *err, size_t errsz);
 
 /* Whether arg asks for help (--help or -h). */
 int is_help(const char *arg);

@@ -31,34 +31,6 @@ static const char usage[] =
     "     the last verified tree head not yet stored, - before the first), description, URL\n"
     "     (tab-separated). ctlite-worker status tells more of the tail.\n";
 
-/* The list's text, from a file or a URL, malloc'd into *out. */
-static int read_list(const char *where, char **out, size_t *len, char *err, size_t errsz)
-{
-    if (!strncmp(where, "http://", 7) || !strncmp(where, "https://", 8)) {
-        struct ctl_http_config c;
-        ctl_http_config_init(&c);
-        if (ctl_http_config_env(&c, err, errsz) < 0) return -1;
-        ctl_http *h = ctl_http_new(&c);
-        struct ctl_http_response r;
-        int rc = h ? ctl_http_get(h, where, "application/json", &r, err, errsz) : -1;
-        ctl_http_free(h);
-        if (rc < 0) return -1;
-        *out = r.body, *len = r.len;
-        return 0;
-    }
-    FILE *f = fopen(where, "rb");
-    if (!f) return snprintf(err, errsz, "cannot open %s: %s", where, strerror(errno)), -1;
-    size_t cap = 1 << 16, n = 0, k;
-    char *buf = malloc(cap);
-    while (buf && (k = fread(buf + n, 1, cap - n - 1, f)) > 0)
-        if ((n += k) + 1 == cap && !(buf = realloc(buf, cap *= 2))) break;
-    fclose(f);
-    if (!buf) return snprintf(err, errsz, "out of memory"), -1;
-    buf[n] = 0;
-    *out = buf, *len = n;
-    return 0;
-}
-
 /* Base64 field key of o, decoded into out (room for outsz bytes): its length, or -1. */
 static ptrdiff_t b64_field(json_t *o, const char *key, uint8_t *out, size_t outsz)
 {
@@ -152,7 +124,7 @@ static int load(sqlite3 *db, const char *where)
 {
     char err[600], *text = NULL;
     size_t len;
-    if (read_list(where, &text, &len, err, sizeof err) < 0)
+    if (ctl_read_source(where, &text, &len, err, sizeof err) < 0)
         return fprintf(stderr, "ctlite-worker logs: %s\n", err), 1;
     json_error_t e;
     json_t *root = json_loadb(text, len, 0, &e);

@@ -1,10 +1,13 @@
 /* ctlite-worker: keeps a ctlite database filled. One binary, one subcommand per job. */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "commands.h"
 #include "ctlite.h"
 #include "db.h"
+#include "http.h"
 
 static const char usage[] =
     "usage: ctlite-worker [--help] [--version] COMMAND [ARGS]\n"
@@ -25,6 +28,10 @@ static const char usage[] =
     "  ack DB      acknowledge an alert, or forget it so that it is raised again\n"
     "  notify DB   deliver the alerts: stdout, JSON files, Slack, Teams, webhooks, mail\n"
     "  run DB      follow the logs, evaluate the rules and deliver the alerts, continuously\n"
+    "  enrich DB   look up the age of the domains of alerts and watches in RDAP\n"
+    "  rdap-bootstrap DB FILE|URL  load the RDAP servers of each top-level domain\n"
+    "  enrich DB   look up the age of the domains of alerts and watches in RDAP\n"
+    "  rdap-bootstrap DB FILE|URL  load the RDAP servers of each top-level domain\n"
     "\n"
     "`ctlite-worker COMMAND --help` describes a command.\n";
 
@@ -79,6 +86,37 @@ int ctl_put_rows(sqlite3_stmt *st, const char *header)
     return rc;
 }
 
+int ctl_read_source(const char *where, char **out, size_t *len, char *err, size_t errsz)
+{
+    if (!strncmp(where, "http://", 7) || !strncmp(where, "https://", 8)) {
+        struct ctl_http_config c;
+        ctl_http_config_init(&c);
+        if (ctl_http_config_env(&c, err, errsz) < 0) return -1;
+        ctl_http *h = ctl_http_new(&c);
+        struct ctl_http_response r;
+        int rc = h ? ctl_http_get(h, where, "application/json", &r, err, errsz) : -1;
+        ctl_http_free(h);
+        if (rc < 0) return -1;
+        *out = r.body, *len = r.len;
+        return 0;
+    }
+    FILE *f = fopen(where, "rb");
+    if (!f) return snprintf(err, errsz, "cannot open %s: %s", where, strerror(errno)), -1;
+    size_t cap = 1 << 16, n = 0, k;
+    char *buf = malloc(cap);
+    while (buf && (k = fread(buf + n, 1, cap - n - 1, f)) > 0)
+        if ((n += k) + 1 == cap) {
+            char *grown = realloc(buf, cap *= 2);
+            if (!grown) free(buf);
+            buf = grown;
+        }
+    fclose(f);
+    if (!buf) return snprintf(err, errsz, "out of memory"), -1;
+    buf[n] = 0;
+    *out = buf, *len = n;
+    return 0;
+}
+
 int is_help(const char *arg)
 {
     return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
@@ -114,11 +152,11 @@ static const struct {
     const char *name;
     int (*run)(int argc, char **argv);
 } commands[] = {
-    {"init", cmd_init},         {"watch", cmd_watch}, {"crtsh", cmd_crtsh},
-    {"logs", cmd_logs},         {"tail", cmd_tail},   {"status", cmd_status},
-    {"baseline", cmd_baseline}, {"ca", cmd_ca},       {"rules", cmd_rules},
-    {"alerts", cmd_alerts},     {"ack", cmd_ack},     {"notify", cmd_notify},
-    {"run", cmd_run},
+    {"init", cmd_init},         {"watch", cmd_watch},   {"crtsh", cmd_crtsh},
+    {"logs", cmd_logs},         {"tail", cmd_tail},     {"status", cmd_status},
+    {"baseline", cmd_baseline}, {"ca", cmd_ca},         {"rules", cmd_rules},
+    {"alerts", cmd_alerts},     {"ack", cmd_ack},       {"notify", cmd_notify},
+    {"run", cmd_run},           {"enrich", cmd_enrich}, {"rdap-bootstrap", cmd_rdap_bootstrap},
 };
 
 int main(int argc, char **argv)

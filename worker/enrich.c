@@ -1,0 +1,350 @@
+/* ctlite-worker rdap-bootstrap and enrich: the age of the domains that matter, from RDAP.
+ * enrich takes the registrable domains of rule hits first, then the watched ones, looks each up
+ * at the RDAP server its suffix is bootstrapped to (several servers at once, each paced on its
+ * own, so that one server's 429 slows only its domains) and records registration, expiration
+ * and last-changed dates, registrar and status in the domain table. */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "db.h"
+#include "http.h"
+
+static const char bootstrap_usage[] =
+    "usage: ctlite-worker rdap-bootstrap DB FILE|URL\n"
+    "\n"
+    "Loads an RDAP bootstrap for domains (RFC 9224; IANA publishes it at\n"
+    "https://data.iana.org/rdap/dns.json) into the rdap_bootstrap table, replacing what was\n"
+    "there. Prints how many suffixes and servers it holds.\n";
+
+static const char enrich_usage[] =
+    "usage: ctlite-worker enrich DB [--limit N]\n"
+    "\n"
+    "Looks up in RDAP the registrable domains that need it: those of alerts first (newest\n"
+    "first), then the watched domains and brands. A domain is looked up again 30 days after a\n"
+    "success, 7 days after a 404 or when its TLD has no RDAP server, a day after a failure,\n"
+    "or when the server's Retry-After says. Results go to the domain table (and the view\n"
+    "domain_age, NEW or ESTABLISHED). The servers come from rdap_bootstrap (see\n"
+    "ctlite-worker rdap-bootstrap); redirects are followed.\n"
+    "\n"
+    "  --limit N   look up at most N domains (default 1000)\n"
+    "\n"
+    "Network settings as for ctlite-worker crtsh (CTLITE_HTTP_TIMEOUT, ...). Exit status 1\n"
+    "when a lookup failed.\n";
+
+static int bootstrap(sqlite3 *db, const char *src)
+{
+    char err[600], *text = NULL;
+    size_t len;
+    if (ctl_read_source(src, &text, &len, err, sizeof err) < 0)
+        return fprintf(stderr, "ctlite-worker rdap-bootstrap: %s\n", err), 1;
+    json_error_t je;
+    json_t *doc = json_loadb(text, len, 0, &je);
+    free(text);
+    json_t *services = json_object_get(doc, "services");
+    if (!json_is_array(services)) {
+        fprintf(stderr, "ctlite-worker rdap-bootstrap: %s: %s\n", src,
+                doc ? "no \"services\" list: not an RDAP bootstrap" : je.text);
+        json_decref(doc);
+        return 1;
+    }
+    const char *published = json_string_value(json_object_get(doc, "publication"));
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_exec(db, "BEGIN IMMEDIATE; DELETE FROM rdap_bootstrap", NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(db,
+                                "INSERT INTO rdap_bootstrap(suffix, base_url, published) "
+                                "VALUES (lower(?1), ?2 || iif(?2 LIKE '%/', '', '/'), ?3) "
+                                "ON CONFLICT DO NOTHING",
+                                -1, &st, NULL);
+    size_t i, k, suffixes = 0;
+    json_t *svc, *name;
+    /* Each service: [[suffix, ...], [URL, ...]]; the first https URL is taken, else the first. */
+    json_array_foreach(services, i, svc)
+    {
+        json_t *names = json_array_get(svc, 0), *urls = json_array_get(svc, 1), *u;
+        const char *url = NULL;
+        json_array_foreach(urls, k, u)
+        {
+            const char *s = json_string_value(u);
+            if (s && (!url || (!strncmp(s, "https://", 8) && strncmp(url, "https://", 8)))) url = s;
+        }
+        if (!url || !json_is_array(names)) continue;
+        json_array_foreach(names, k, name)
+        {
+            if (rc != SQLITE_OK || !json_is_string(name)) continue;
+            sqlite3_bind_text(st, 1, json_string_value(name), -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 2, url, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 3, published, -1, SQLITE_STATIC);
+            rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(db);
+            sqlite3_reset(st);
+            suffixes++;
+        }
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_OK) rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    size_t servers = json_array_size(services);
+    json_decref(doc);
+    if (rc != SQLITE_OK) {
+        fprintf(stderr, "ctlite-worker rdap-bootstrap: %s\n", sqlite3_errmsg(db));
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+        return 1;
+    }
+    printf("rdap-bootstrap: %zu suffixes, %zu servers\n", suffixes, servers);
+    return 0;
+}
+
+int cmd_rdap_bootstrap(int argc, char **argv)
+{
+    if (argc >= 2 && is_help(argv[1])) return fputs(bootstrap_usage, stdout), 0;
+    if (argc != 3 || argv[1][0] == '-') return fputs(bootstrap_usage, stderr), 2;
+    char err[512];
+    sqlite3 *db = ctl_db_open(argv[1], NULL, NULL, err, sizeof err);
+    if (!db) return fprintf(stderr, "ctlite-worker: %s\n", err), 1;
+    int rc = bootstrap(db, argv[2]);
+    sqlite3_close(db);
+    return rc;
+}
+
+/* One RDAP server, by its base URL: its own pace, which queued requests point at (so each
+ * server is allocated once and never moves). */
+struct server {
+    char *base;
+    struct ctl_http_pace pace;
+    struct server *next;
+};
+
+struct lookup {
+    struct enrich *e;
+    char *name;
+};
+
+struct enrich {
+    sqlite3 *db;
+    ctl_http *http;
+    struct server *servers;
+    int ok, failed;
+};
+
+/* The unixepoch() of an RFC 3339 date (fractional seconds and offsets as RFC 3339 allows), or
+ * NULL, bound to st's parameter i. */
+static void bind_event(sqlite3_stmt *st, int i, json_t *events, const char *action)
+{
+    size_t k;
+    json_t *ev;
+    json_array_foreach(events, k, ev)
+    {
+        const char *a = json_string_value(json_object_get(ev, "eventAction"));
+        const char *d = json_string_value(json_object_get(ev, "eventDate"));
+        if (a && d && !strcmp(a, action))
+            return (void)sqlite3_bind_text(st, i, d, -1, SQLITE_TRANSIENT);
+    }
+    sqlite3_bind_null(st, i);
+}
+
+/* The registrar entity's name (vCard fn), or NULL. */
+static const char *registrar(json_t *entities)
+{
+    size_t k, j;
+    json_t *ent, *role, *prop;
+    json_array_foreach(entities, k, ent)
+    {
+        int is = 0;
+        json_array_foreach(json_object_get(ent, "roles"), j, role) is |=
+            json_is_string(role) && !strcmp(json_string_value(role), "registrar");
+        if (!is) continue;
+        json_array_foreach(json_array_get(json_object_get(ent, "vcardArray"), 1), j, prop)
+        {
+            const char *key = json_string_value(json_array_get(prop, 0));
+            if (key && !strcmp(key, "fn")) return json_string_value(json_array_get(prop, 3));
+        }
+    }
+    return NULL;
+}
+
+/* Records the outcome of a lookup of name: rdap is 'ok' with doc, or 'not_found', 'no_rdap'
+ * or 'error' with why (doc NULL); the next check comes after wait seconds. */
+static void record(struct enrich *e, const char *name, const char *rdap, json_t *doc,
+                   const char *why, double wait)
+{
+    sqlite3_stmt *st;
+    /* A failure keeps what an earlier lookup found. */
+    if (sqlite3_prepare_v2(
+            e->db,
+            doc ? "UPDATE domain SET rdap = ?2, rdap_error = ?3, checked_at = unixepoch(), "
+                  "next_check = unixepoch() + ?4, registered_at = unixepoch(?5), "
+                  "expires_at = unixepoch(?6), changed_at = unixepoch(?7), registrar = ?8, "
+                  "status = ?9 WHERE name = ?1"
+                : "UPDATE domain SET rdap = ?2, rdap_error = ?3, checked_at = unixepoch(), "
+                  "next_check = unixepoch() + ?4 WHERE name = ?1",
+            -1, &st, NULL) != SQLITE_OK) {
+        fprintf(stderr, "ctlite-worker enrich: %s\n", sqlite3_errmsg(e->db));
+        return;
+    }
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, rdap, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, why, -1, SQLITE_STATIC);
+    sqlite3_bind_double(st, 4, wait);
+    if (doc) {
+        json_t *events = json_object_get(doc, "events"), *status = json_object_get(doc, "status");
+        bind_event(st, 5, events, "registration");
+        bind_event(st, 6, events, "expiration");
+        bind_event(st, 7, events, "last changed");
+        sqlite3_bind_text(st, 8, registrar(json_object_get(doc, "entities")), -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 9, json_is_array(status) ? json_dumps(status, JSON_COMPACT) : NULL,
+                          -1, free);
+    }
+    if (sqlite3_step(st) != SQLITE_DONE)
+        fprintf(stderr, "ctlite-worker enrich: %s\n", sqlite3_errmsg(e->db));
+    sqlite3_finalize(st);
+}
+
+static void looked_up(void *user, int rc, struct ctl_http_response *r, const char *err)
+{
+    struct lookup *l = user;
+    struct enrich *e = l->e;
+    json_error_t je;
+    json_t *doc = rc == 0 ? json_loadb(r->body, r->len, 0, &je) : NULL;
+    const char *cls = json_string_value(json_object_get(doc, "objectClassName"));
+    if (rc == 0 && cls && !strcmp(cls, "domain")) {
+        record(e, l->name, "ok", doc, NULL, 30 * 86400);
+        e->ok++;
+    } else if (rc == 0) {
+        char why[300];
+        snprintf(why, sizeof why, "not an RDAP domain object: %s",
+                 doc ? "no objectClassName" : je.text);
+        record(e, l->name, "error", NULL, why, 86400);
+        fprintf(stderr, "ctlite-worker enrich: %s: %s\n", l->name, why);
+        e->failed++;
+    } else if (r && r->status == 404) {
+        record(e, l->name, "not_found", NULL, err, 7 * 86400);
+        e->ok++;
+    } else {
+        record(e, l->name, "error", NULL, err, r && r->retry_after > 0 ? r->retry_after : 86400);
+        fprintf(stderr, "ctlite-worker enrich: %s\n", err);
+        e->failed++;
+    }
+    json_decref(doc);
+    if (r) ctl_http_response_free(r);
+    free(l->name);
+    free(l);
+}
+
+/* The pace of the server at base, made on first use. */
+static struct ctl_http_pace *pace_of(struct enrich *e, const char *base)
+{
+    struct server *sv;
+    for (sv = e->servers; sv; sv = sv->next)
+        if (!strcmp(sv->base, base)) return &sv->pace;
+    if (!(sv = calloc(1, sizeof *sv)) || !(sv->base = strdup(base))) return free(sv), NULL;
+    /* A registry is a shared service: one request a second at most. */
+    sv->pace.min_interval_ms = 1000;
+    sv->next = e->servers;
+    e->servers = sv;
+    return &sv->pace;
+}
+
+/* Domains that need a lookup, rule hits first: added to the domain table if new. */
+static const char pick_sql[] =
+    "INSERT INTO domain(name, first_source) "
+    "SELECT json_extract(detail, '$.registrable'), 'alert' FROM alert_log "
+    "WHERE json_extract(detail, '$.registrable') IS NOT NULL "
+    "UNION ALL SELECT registrable_domain(value), 'watch' FROM watch "
+    "WHERE kind IN ('domain', 'brand') AND registrable_domain(value) IS NOT NULL "
+    "ON CONFLICT DO NOTHING;";
+
+static const char due_sql[] =
+    "SELECT d.name, (SELECT base_url FROM rdap_bootstrap b WHERE d.name = b.suffix OR "
+    "  substr(d.name, -length(b.suffix) - 1) = '.' || b.suffix ORDER BY length(b.suffix) DESC "
+    "  LIMIT 1) FROM domain d WHERE d.next_check <= unixepoch() "
+    "ORDER BY d.first_source <> 'alert', (SELECT max(id) FROM alert_log "
+    "  WHERE json_extract(detail, '$.registrable') = d.name) DESC, d.name LIMIT ?1";
+
+int cmd_enrich(int argc, char **argv)
+{
+    if (argc >= 2 && is_help(argv[1])) return fputs(enrich_usage, stdout), 0;
+    if (argc < 2 || argv[1][0] == '-') return fputs(enrich_usage, stderr), 2;
+    long limit = 1000;
+    for (int i = 2; i < argc; i++) {
+        char *end = NULL;
+        if (!strcmp(argv[i], "--limit") && i + 1 < argc &&
+            (limit = strtol(argv[++i], &end, 10)) > 0 && !*end)
+            continue;
+        return fprintf(stderr, "ctlite-worker enrich: unexpected '%s'\n%s", argv[i], enrich_usage),
+               2;
+    }
+    char err[512];
+    struct enrich e = {0};
+    if (!(e.db = ctl_db_open(argv[1], NULL, NULL, err, sizeof err)))
+        return fprintf(stderr, "ctlite-worker: %s\n", err), 1;
+    struct ctl_http_config c;
+    ctl_http_config_init(&c);
+    int status = 1, none = 0;
+    sqlite3_stmt *st = NULL;
+    if (ctl_http_config_env(&c, err, sizeof err) < 0 ||
+        (!(e.http = ctl_http_new(&c)) && snprintf(err, sizeof err, "out of memory"))) {
+        fprintf(stderr, "ctlite-worker enrich: %s\n", err);
+        goto done;
+    }
+    if (sqlite3_exec(e.db, pick_sql, NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(e.db, due_sql, -1, &st, NULL) != SQLITE_OK) {
+        fprintf(stderr, "ctlite-worker enrich: %s\n", sqlite3_errmsg(e.db));
+        goto done;
+    }
+    sqlite3_bind_int64(st, 1, limit);
+    /* The due domains first, then the requests: a lookup's result is written while others run. */
+    char **names = NULL, **bases = NULL;
+    size_t n = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        char **gn = realloc(names, (n + 1) * sizeof *names),
+             **gb = gn ? realloc(bases, (n + 1) * sizeof *bases) : NULL;
+        if (!gn || !gb) {
+            names = gn ? gn : names;
+            break;
+        }
+        names = gn, bases = gb;
+        names[n] = strdup((const char *)sqlite3_column_text(st, 0));
+        const unsigned char *b = sqlite3_column_text(st, 1);
+        bases[n++] = b ? strdup((const char *)b) : NULL;
+    }
+    sqlite3_finalize(st);
+    for (size_t i = 0; i < n; i++) {
+        if (!bases[i]) {
+            record(&e, names[i], "no_rdap", NULL, "no RDAP server for this suffix", 7 * 86400);
+            none++;
+            free(names[i]);
+            continue;
+        }
+        struct lookup *l = malloc(sizeof *l);
+        char *url = malloc(strlen(bases[i]) + strlen(names[i]) + 8);
+        struct ctl_http_pace *pace = pace_of(&e, bases[i]);
+        if (!l || !url || !pace) {
+            free(l), free(url), free(names[i]), free(bases[i]);
+            continue;
+        }
+        sprintf(url, "%sdomain/%s", bases[i], names[i]);
+        *l = (struct lookup){.e = &e, .name = names[i]};
+        if (ctl_http_start(e.http, url, "application/rdap+json, application/json, */*;q=0.8", pace,
+                           looked_up, l) < 0)
+            free(l->name), free(l);
+        free(url);
+        free(bases[i]);
+    }
+    free(names), free(bases);
+    while (ctl_http_run(e.http, 1000) > 0) {
+    }
+    printf("enrich: %zu domains looked up: %d answered, %d without RDAP, %d failed\n", n, e.ok,
+           none, e.failed);
+    status = e.failed ? 1 : 0;
+done:
+    ctl_http_free(e.http);
+    for (struct server *sv = e.servers, *next; sv; sv = next) {
+        next = sv->next;
+        free(sv->base);
+        free(sv);
+    }
+    sqlite3_close(e.db);
+    return status;
+}
