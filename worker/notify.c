@@ -509,29 +509,35 @@ int ctl_notify_run(ctl_notify *nt, struct ctl_notify_pass *pass,
         sqlite3_exec(nt->db, "ROLLBACK", NULL, NULL, NULL);
         return -1;
     }
-    for (size_t i = 0; i < nt->n; i++) {
-        struct batch *b = due(nt, &nt->ch[i], &rc);
-        if (!b) return snprintf(err, errsz, "%s", sqlite3_errmsg(nt->db)), -1;
-        if (!b->n) {
-            batch_free(b);
-            continue;
+    /* Batches until every channel has had all that is due: a delivery that fails is due again
+     * only later, so this ends. */
+    for (int more = 1; more;) {
+        more = 0;
+        for (size_t i = 0; i < nt->n; i++) {
+            struct batch *b = due(nt, &nt->ch[i], &rc);
+            if (!b) return snprintf(err, errsz, "%s", sqlite3_errmsg(nt->db)), -1;
+            more |= b->n == BATCH;
+            if (!b->n) {
+                batch_free(b);
+                continue;
+            }
+            switch (nt->ch[i].kind) {
+            case STDOUT:
+                to_stdout(b), batch_free(b);
+                break;
+            case JSON_DIR:
+                to_files(b), batch_free(b);
+                break;
+            case SMTP:
+                to_mail(b), batch_free(b);
+                break;
+            case WEBHOOK:
+                to_webhook(b);
+                break; /* freed when its requests are over */
+            }
         }
-        switch (nt->ch[i].kind) {
-        case STDOUT:
-            to_stdout(b), batch_free(b);
-            break;
-        case JSON_DIR:
-            to_files(b), batch_free(b);
-            break;
-        case SMTP:
-            to_mail(b), batch_free(b);
-            break;
-        case WEBHOOK:
-            to_webhook(b);
-            break; /* freed when its requests are over */
+        while (ctl_http_run(nt->http, 1000) > 0) {
         }
-    }
-    while (ctl_http_run(nt->http, 1000) > 0) {
     }
     /* An alert every channel has had is delivered. */
     if (sqlite3_exec(nt->db,

@@ -160,6 +160,13 @@ check "... what the killed one had sent, again" "2 5 5" \
 check "... and only once more" "" "$("$w" notify "$db" --webhook "$hook/json/k" 2>&1 |
     grep -v '0 delivered, 0 failed')"
 
+# More than a batch (100) on a channel: all of it in one run.
+sql "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 250)
+     INSERT INTO alert_log(rule, key, severity, detail) SELECT 'bulk', 'k' || i, 'low', '{}' FROM n"
+check "250 new alerts: all delivered by one notify (with the two stdout has not had)" "252" \
+    "$("$w" notify "$db" --stdout --json-dir "$tmp/bulk" 2>/dev/null | wc -l)"
+check "... and all 255 on a new channel" "255" "$(find "$tmp/bulk" -name '*.json' | wc -l)"
+
 out=$("$w" notify "$db" --webhook-format slack 2>&1)
 check "--webhook-format without --webhook: status 2" "2" "$?"
 out=$("$w" notify --help) && [[ $out == "usage: ctlite-worker notify"* ]] &&
