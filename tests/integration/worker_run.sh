@@ -24,14 +24,13 @@ sqlite3 "$db" "INSERT INTO channel(name, kind, target) VALUES ('siem', 'stdout',
 # runs SIGNAL: starts run, waits until the log is caught up and every alert delivered, then
 # stops it with SIGNAL. Sets out, err and status.
 runs() {
-    local started _
-    started=$(date +%s)
+    local _
     "$w" run "$db" --interval 1 >"$tmp/out" 2>"$tmp/err" &
     local pid=$!
-    # Until it has read the log's head (so its signal handlers are in place: before that, a
-    # background job of a script ignores SIGINT) and delivered everything.
+    # Until its crt.sh sync has said its line (so its signal handlers are in place: before
+    # that, a background job of a script ignores SIGINT) and everything is delivered.
     for _ in $(seq 300); do
-        [ "$(sqlite3 "$db" "SELECT checked_at >= $started AND next_index = 3000
+        grep -q '^crtsh:' "$tmp/err" && [ "$(sqlite3 "$db" "SELECT next_index = 3000
               AND (SELECT count(*) FROM alert_log) > 0
               AND NOT EXISTS (SELECT 1 FROM delivery WHERE delivered_at IS NULL)
               AND (SELECT min(cursor) FROM channel WHERE enabled) =
@@ -39,6 +38,9 @@ runs() {
         sleep 0.1
     done
     kill -"$1" $pid
+    # A stop that does not come in 30 s is a failure (status 137 below), not a hang.
+    for _ in $(seq 300); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
+    kill -9 $pid 2>/dev/null
     wait $pid
     status=$?
     out=$(cat "$tmp/out") err=$(cat "$tmp/err")
