@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "db.h"
 #include "notify.h"
+#include "rules.h"
 
 static const char usage[] =
     "usage: ctlite-worker notify DB [--stdout] [--json-dir DIR]\n"
@@ -35,14 +36,6 @@ static const char usage[] =
     "there comes from the environment variable its target_env names). Messages go to stderr.\n"
     "Network settings as for ctlite-worker crtsh (CTLITE_HTTP_TIMEOUT, ...). Exit status 1\n"
     "when a delivery failed.\n";
-
-/* FNV-1a of s, for naming a channel by a URL that is a secret. */
-static unsigned long long hash(const char *s)
-{
-    unsigned long long h = 14695981039346656037ull;
-    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h;
-}
 
 /* The id of the channel row for a command-line channel, made if missing. Such rows are not
  * enabled, so that `notify` without options and `run` leave them alone; a webhook's URL is
@@ -120,7 +113,8 @@ int cmd_notify(int argc, char **argv)
         ids[n++] = cli_channel(db, name, "json_dir", dir, NULL, NULL, NULL, NULL);
     }
     if (webhook) {
-        snprintf(name, sizeof name, "webhook %s %016llx", format ? format : "json", hash(webhook));
+        snprintf(name, sizeof name, "webhook %s %016llx", format ? format : "json",
+                 ctl_fnv1a(webhook));
         urls[n] = webhook;
         ids[n++] =
             cli_channel(db, name, "webhook", NULL, format ? format : "json", NULL, NULL, NULL);

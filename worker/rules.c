@@ -255,6 +255,13 @@ static int eval_rule(sqlite3 *db, const char *rule, const struct plan *p, sqlite
     return rc;
 }
 
+unsigned long long ctl_fnv1a(const char *s)
+{
+    unsigned long long h = 14695981039346656037ull;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
 /* What the rules read besides certificates, hashed (FNV-1a): when it changes, every row is
  * evaluated again, since a new brand's look-alikes, say, may be stored already. */
 static char *fingerprint(sqlite3 *db, int *rc)
@@ -267,8 +274,7 @@ static char *fingerprint(sqlite3 *db, int *rc)
         "coalesce((SELECT group_concat(domain || ' ' || issuer_name, char(10)) "
         "FROM authorized_ca), '')",
         NULL, rc);
-    unsigned long long h = 14695981039346656037ull;
-    for (const char *c = all ? all : ""; *c; c++) h = (h ^ (unsigned char)*c) * 1099511628211ull;
+    unsigned long long h = ctl_fnv1a(all ? all : "");
     sqlite3_free(all);
     return *rc == SQLITE_OK ? sqlite3_mprintf("%016llx", h) : NULL;
 }

@@ -29,6 +29,9 @@ enum ctl_rules_scope {
 /* Rebuilds the view alerts if the set of valid rule views changed, then evaluates each rule
  * view and raises what it returns into alert_log, once per (rule, key). Not within a
  * transaction. 0, or -1 with err on a database error outside the rules themselves. */
+/* FNV-1a of the text s: a short fingerprint of a text, or a name for a secret. */
+unsigned long long ctl_fnv1a(const char *s);
+
 int ctl_rules_run(sqlite3 *db, enum ctl_rules_scope scope, struct ctl_rules_pass *pass,
                   ctl_rules_report *report, void *user, char *err, size_t errsz);
 
