@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "db.h"
 #include "http.h"
+#include "rdap.h"
 
 static const char bootstrap_usage[] =
     "usage: ctlite-worker rdap-bootstrap DB FILE|URL\n"
@@ -125,120 +126,35 @@ struct enrich {
     sqlite3 *db;
     ctl_http *http;
     struct server *servers;
-    int ok, failed;
+    int ok, none, failed;
 };
-
-/* The unixepoch() of an RFC 3339 date (fractional seconds and offsets as RFC 3339 allows), or
- * NULL, bound to st's parameter i. */
-static void bind_event(sqlite3_stmt *st, int i, json_t *events, const char *action)
-{
-    size_t k;
-    json_t *ev;
-    json_array_foreach(events, k, ev)
-    {
-        const char *a = json_string_value(json_object_get(ev, "eventAction"));
-        const char *d = json_string_value(json_object_get(ev, "eventDate"));
-        if (a && d && !strcmp(a, action))
-            return (void)sqlite3_bind_text(st, i, d, -1, SQLITE_TRANSIENT);
-    }
-    sqlite3_bind_null(st, i);
-}
-
-/* The registrar entity's name (vCard fn), or NULL. */
-static const char *registrar(json_t *entities)
-{
-    size_t k, j;
-    json_t *ent, *role, *prop;
-    json_array_foreach(entities, k, ent)
-    {
-        int is = 0;
-        json_array_foreach(json_object_get(ent, "roles"), j, role) is |=
-            json_is_string(role) && !strcmp(json_string_value(role), "registrar");
-        if (!is) continue;
-        json_array_foreach(json_array_get(json_object_get(ent, "vcardArray"), 1), j, prop)
-        {
-            const char *key = json_string_value(json_array_get(prop, 0));
-            if (key && !strcmp(key, "fn")) return json_string_value(json_array_get(prop, 3));
-        }
-    }
-    return NULL;
-}
-
-/* Records the outcome of a lookup of name: rdap is 'ok' with doc, or 'not_found', 'no_rdap'
- * or 'error' with why (doc NULL); the next check comes after wait seconds. */
-static void record(struct enrich *e, const char *name, const char *rdap, json_t *doc,
-                   const char *why, double wait)
-{
-    sqlite3_stmt *st;
-    /* A failure keeps what an earlier lookup found. */
-    if (sqlite3_prepare_v2(
-            e->db,
-            doc ? "UPDATE domain SET rdap = ?2, rdap_error = ?3, checked_at = unixepoch(), "
-                  "next_check = unixepoch() + ?4, registered_at = unixepoch(?5), "
-                  "expires_at = unixepoch(?6), changed_at = unixepoch(?7), registrar = ?8, "
-                  "status = ?9 WHERE name = ?1"
-                : "UPDATE domain SET rdap = ?2, rdap_error = ?3, checked_at = unixepoch(), "
-                  "next_check = unixepoch() + ?4 WHERE name = ?1",
-            -1, &st, NULL) != SQLITE_OK) {
-        fprintf(stderr, "ctlite-worker enrich: %s\n", sqlite3_errmsg(e->db));
-        return;
-    }
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, rdap, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, why, -1, SQLITE_STATIC);
-    sqlite3_bind_double(st, 4, wait);
-    if (doc) {
-        json_t *events = json_object_get(doc, "events"), *status = json_object_get(doc, "status");
-        bind_event(st, 5, events, "registration");
-        bind_event(st, 6, events, "expiration");
-        bind_event(st, 7, events, "last changed");
-        sqlite3_bind_text(st, 8, registrar(json_object_get(doc, "entities")), -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 9, json_is_array(status) ? json_dumps(status, JSON_COMPACT) : NULL,
-                          -1, free);
-    }
-    if (sqlite3_step(st) != SQLITE_DONE)
-        fprintf(stderr, "ctlite-worker enrich: %s\n", sqlite3_errmsg(e->db));
-    sqlite3_finalize(st);
-}
 
 static void looked_up(void *user, int rc, struct ctl_http_response *r, const char *err)
 {
     struct lookup *l = user;
-    struct enrich *e = l->e;
-    json_error_t je;
-    json_t *doc = rc == 0 ? json_loadb(r->body, r->len, 0, &je) : NULL;
-    const char *cls = json_string_value(json_object_get(doc, "objectClassName"));
-    if (rc == 0 && cls && !strcmp(cls, "domain")) {
-        record(e, l->name, "ok", doc, NULL, 30 * 86400);
-        e->ok++;
-    } else if (rc == 0) {
-        char why[300];
-        snprintf(why, sizeof why, "not an RDAP domain object: %s",
-                 doc ? "no objectClassName" : je.text);
-        record(e, l->name, "error", NULL, why, 86400);
+    char why[600];
+    switch (ctl_rdap_record(l->e->db, l->name, 0, rc, r, err, why, sizeof why)) {
+    case CTL_RDAP_OK:
+    case CTL_RDAP_NOT_FOUND:
+        l->e->ok++;
+        break;
+    case CTL_RDAP_NO_RDAP:
+    case CTL_RDAP_ERROR:
         fprintf(stderr, "ctlite-worker enrich: %s: %s\n", l->name, why);
-        e->failed++;
-    } else if (r && r->status == 404) {
-        record(e, l->name, "not_found", NULL, err, 7 * 86400);
-        e->ok++;
-    } else {
-        record(e, l->name, "error", NULL, err, r && r->retry_after > 0 ? r->retry_after : 86400);
-        fprintf(stderr, "ctlite-worker enrich: %s\n", err);
-        e->failed++;
+        l->e->failed++;
     }
-    json_decref(doc);
     if (r) ctl_http_response_free(r);
     free(l->name);
     free(l);
 }
 
 /* The pace of the server at base, made on first use. */
-static struct ctl_http_pace *pace_of(struct enrich *e, const char *base)
+static struct ctl_http_pace *pace_of(struct enrich *e, const char *base, size_t len)
 {
     struct server *sv;
     for (sv = e->servers; sv; sv = sv->next)
-        if (!strcmp(sv->base, base)) return &sv->pace;
-    if (!(sv = calloc(1, sizeof *sv)) || !(sv->base = strdup(base))) return free(sv), NULL;
+        if (strlen(sv->base) == len && !memcmp(sv->base, base, len)) return &sv->pace;
+    if (!(sv = calloc(1, sizeof *sv)) || !(sv->base = strndup(base, len))) return free(sv), NULL;
     /* A registry is a shared service: one request a second at most. */
     sv->pace.min_interval_ms = 1000;
     sv->next = e->servers;
@@ -256,9 +172,7 @@ static const char pick_sql[] =
     "ON CONFLICT DO NOTHING;";
 
 static const char due_sql[] =
-    "SELECT d.name, (SELECT base_url FROM rdap_bootstrap b WHERE d.name = b.suffix OR "
-    "  substr(d.name, -length(b.suffix) - 1) = '.' || b.suffix ORDER BY length(b.suffix) DESC "
-    "  LIMIT 1) FROM domain d WHERE d.next_check <= unixepoch() "
+    "SELECT d.name FROM domain d WHERE d.next_check <= unixepoch() "
     "ORDER BY d.first_source <> 'alert', (SELECT max(id) FROM alert_log "
     "  WHERE json_extract(detail, '$.registrable') = d.name) DESC, d.name LIMIT ?1";
 
@@ -281,7 +195,7 @@ int cmd_enrich(int argc, char **argv)
         return fprintf(stderr, "ctlite-worker: %s\n", err), 1;
     struct ctl_http_config c;
     ctl_http_config_init(&c);
-    int status = 1, none = 0;
+    int status = 1;
     sqlite3_stmt *st = NULL;
     if (ctl_http_config_env(&c, err, sizeof err) < 0 ||
         (!(e.http = ctl_http_new(&c)) && snprintf(err, sizeof err, "out of memory"))) {
@@ -295,48 +209,45 @@ int cmd_enrich(int argc, char **argv)
     }
     sqlite3_bind_int64(st, 1, limit);
     /* The due domains first, then the requests: a lookup's result is written while others run. */
-    char **names = NULL, **bases = NULL;
+    char **names = NULL;
     size_t n = 0;
     while (sqlite3_step(st) == SQLITE_ROW) {
-        char **gn = realloc(names, (n + 1) * sizeof *names),
-             **gb = gn ? realloc(bases, (n + 1) * sizeof *bases) : NULL;
-        if (!gn || !gb) {
-            names = gn ? gn : names;
+        char **grown = realloc(names, (n + 1) * sizeof *names);
+        if (!grown || !(grown[n] = strdup((const char *)sqlite3_column_text(st, 0)))) {
+            names = grown ? grown : names;
             break;
         }
-        names = gn, bases = gb;
-        names[n] = strdup((const char *)sqlite3_column_text(st, 0));
-        const unsigned char *b = sqlite3_column_text(st, 1);
-        bases[n++] = b ? strdup((const char *)b) : NULL;
+        names = grown, n++;
     }
     sqlite3_finalize(st);
     for (size_t i = 0; i < n; i++) {
-        if (!bases[i]) {
-            record(&e, names[i], "no_rdap", NULL, "no RDAP server for this suffix", 7 * 86400);
-            none++;
+        int failed;
+        size_t base_len;
+        char *url = ctl_rdap_url(e.db, names[i], &base_len, &failed, err, sizeof err), why[100];
+        if (!url) {
+            if (failed)
+                fprintf(stderr, "ctlite-worker enrich: %s: %s\n", names[i], err), e.failed++;
+            else
+                ctl_rdap_record(e.db, names[i], 1, 0, NULL, NULL, why, sizeof why), e.none++;
             free(names[i]);
             continue;
         }
+        struct ctl_http_pace *pace = pace_of(&e, url, base_len);
         struct lookup *l = malloc(sizeof *l);
-        char *url = malloc(strlen(bases[i]) + strlen(names[i]) + 8);
-        struct ctl_http_pace *pace = pace_of(&e, bases[i]);
-        if (!l || !url || !pace) {
-            free(l), free(url), free(names[i]), free(bases[i]);
+        if (!l || !pace) {
+            free(l), free(url), free(names[i]);
             continue;
         }
-        sprintf(url, "%sdomain/%s", bases[i], names[i]);
         *l = (struct lookup){.e = &e, .name = names[i]};
-        if (ctl_http_start(e.http, url, "application/rdap+json, application/json, */*;q=0.8", pace,
-                           looked_up, l) < 0)
+        if (ctl_http_start(e.http, url, CTL_RDAP_ACCEPT, pace, looked_up, l) < 0)
             free(l->name), free(l);
         free(url);
-        free(bases[i]);
     }
-    free(names), free(bases);
+    free(names);
     while (ctl_http_run(e.http, 1000) > 0) {
     }
     printf("enrich: %zu domains looked up: %d answered, %d without RDAP, %d failed\n", n, e.ok,
-           none, e.failed);
+           e.none, e.failed);
     status = e.failed ? 1 : 0;
 done:
     ctl_http_free(e.http);

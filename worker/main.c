@@ -30,8 +30,6 @@ static const char usage[] =
     "  run DB      follow the logs, evaluate the rules and deliver the alerts, continuously\n"
     "  enrich DB   look up the age of the domains of alerts and watches in RDAP\n"
     "  rdap-bootstrap DB FILE|URL  load the RDAP servers of each top-level domain\n"
-    "  enrich DB   look up the age of the domains of alerts and watches in RDAP\n"
-    "  rdap-bootstrap DB FILE|URL  load the RDAP servers of each top-level domain\n"
     "\n"
     "`ctlite-worker COMMAND --help` describes a command.\n";
 
