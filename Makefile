@@ -7,19 +7,24 @@ PREFIX  ?= /usr/local
 
 # Debian 12 packages, by need. tools/deps installs what is missing (as root) or prints the line.
 BUILD_PKGS := gcc make pkg-config libsqlite3-dev libpsl-dev publicsuffix libidn2-dev \
-              libunistring-dev libpcre2-dev libcurl4-openssl-dev libjansson-dev libssl-dev
-TEST_PKGS  := sqlite3 libcmocka-dev psl idn2 python3 python3-cryptography openssl bc clang-format
+              libunistring-dev libpcre2-dev libcurl4-openssl-dev libjansson-dev libssl-dev \
+              libmicrohttpd-dev libc-ares-dev
+TEST_PKGS  := sqlite3 libcmocka-dev psl idn2 python3 python3-cryptography openssl bc clang-format \
+              dnsmasq-base
 DEMO_PKGS  := sqlite3 python3 python3-cryptography
 FUZZ_PKGS  := clang libclang-rt-dev
 BENCH_PKGS := sqlite3 time python3 python3-cryptography certspotter
 
 CC      ?= cc
 LIBS_PC := sqlite3 libpsl libidn2 libpcre2-8 libcurl jansson libcrypto
+WRK_PC  := libmicrohttpd libcares
 CFLAGS  ?= -O2 -g
 WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wvla
 DEFS    := -D_POSIX_C_SOURCE=200809L -DCTLITE_VERSION='"$(VERSION)"' -DCTLITE_COMMIT='"$(COMMIT)"'
 PKG_CFLAGS = $(shell pkg-config --cflags $(LIBS_PC))
 PKG_LIBS   = $(shell pkg-config --libs $(LIBS_PC)) -lunistring -lm
+WRK_CFLAGS = $(shell pkg-config --cflags $(WRK_PC))
+WRK_LIBS   = $(shell pkg-config --libs $(WRK_PC)) -lpthread
 
 ifeq ($(SANITIZE),1)
 SAN  := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -63,6 +68,10 @@ $(OBJ)/core/%.o: %.c | deps
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(CFLAGS) $(SAN) $(DEFS) $(PKG_CFLAGS) -DSQLITE_CORE -Iext -MMD -MP -c $< -o $@
 
+$(OBJ)/core/worker/%.o: worker/%.c | deps
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS) $(SAN) $(DEFS) $(PKG_CFLAGS) $(WRK_CFLAGS) -DSQLITE_CORE -Iext -MMD -MP -c $< -o $@
+
 # The worker embeds the SQL files (.incbin), so it depends on them.
 $(OBJ)/core/worker/sqlfiles.o: $(wildcard sql/*.sql)
 
@@ -77,7 +86,7 @@ $(SO): $(SO_OBJ)
 
 $(WORKER): $(WRK_OBJ) $(CORE_OBJ)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(PKG_LIBS) $(WRK_LIBS)
 
 $(TESTBIN)/test_%: tests/unit/test_%.c $(CORE_OBJ) | test-deps
 	@mkdir -p $(@D)

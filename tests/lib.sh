@@ -81,3 +81,21 @@ start_log() {
     url="http://127.0.0.1:$(cat "$dir/port")"
     key=$(cat "$dir/key")
 }
+
+# Starts the loopback RDAP bootstrap, registries and redirector (tests/fixtures/rdap_server.py,
+# young.test registered $2 days ago), its files in the directory $1: the bootstrap document is
+# $1/dns.json. Sets rdap_pid, rdap_port and rdap_base (its URL); the caller stops it. Returns 1 after a
+# failed check when it does not start.
+start_rdap() {
+    /usr/bin/python3 "$(dirname "${BASH_SOURCE[0]}")/fixtures/rdap_server.py" \
+        --port-file "$1/rdap.port" --bootstrap-file "$1/dns.json" --young-days "$2" \
+        >"$1/rdap.log" 2>&1 &
+    rdap_pid=$!
+    for _ in $(seq 100); do [ -s "$1/rdap.port" ] && break; sleep 0.1; done
+    if [ ! -s "$1/rdap.port" ]; then
+        fail "the RDAP server starts" "$(tail -3 "$1/rdap.log")"
+        return 1
+    fi
+    rdap_port=$(cat "$1/rdap.port")
+    rdap_base="http://127.0.0.1:$rdap_port"
+}

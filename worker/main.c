@@ -30,6 +30,7 @@ static const char usage[] =
     "  run DB      follow the logs, evaluate the rules and deliver the alerts, continuously\n"
     "  enrich DB   look up the age of the domains of alerts and watches in RDAP\n"
     "  rdap-bootstrap DB FILE|URL  load the RDAP servers of each top-level domain\n"
+    "  serve DB    answer domain age and first-contact queries over HTTP (domain_stats)\n"
     "\n"
     "`ctlite-worker COMMAND --help` describes a command.\n";
 
@@ -155,6 +156,7 @@ static const struct {
     {"baseline", cmd_baseline}, {"ca", cmd_ca},         {"rules", cmd_rules},
     {"alerts", cmd_alerts},     {"ack", cmd_ack},       {"notify", cmd_notify},
     {"run", cmd_run},           {"enrich", cmd_enrich}, {"rdap-bootstrap", cmd_rdap_bootstrap},
+    {"serve", cmd_serve},
 };
 
 int main(int argc, char **argv)

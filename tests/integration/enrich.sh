@@ -12,15 +12,9 @@ w=$CTLITE_WORKER
 db=$tmp/ct.db
 export CTLITE_HTTP_BACKOFF=0.05 CTLITE_HTTP_TIMEOUT=2 CTLITE_HTTP_MIN_INTERVAL=0
 
-/usr/bin/python3 "$(dirname "$0")/../fixtures/rdap_server.py" --port-file "$tmp/port" \
-    --bootstrap-file "$tmp/dns.json" --young-days 3 >"$tmp/server.log" 2>&1 &
-pids="$pids $!"
-for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.1; done
-if [ ! -s "$tmp/port" ]; then
-    fail "the RDAP server starts" "$(tail -3 "$tmp/server.log")"
-    exit 0
-fi
-base="http://127.0.0.1:$(cat "$tmp/port")"
+start_rdap "$tmp" 3 || exit 0
+pids="$pids $rdap_pid"
+base=$rdap_base
 get() { /usr/bin/python3 -c 'import sys, urllib.request as u; print(u.urlopen(sys.argv[1]).read().decode())' "$base/$1"; }
 sql() { ctsql "$db" "$@"; }
 
