@@ -276,3 +276,42 @@ CREATE VIEW rule_new_domain AS
            d.checked_at AS observed_at
       FROM domain_age a JOIN domain d ON d.name = a.name
      WHERE a.category = 'NEW' AND d.first_source = 'alert';
+
+-- version 12
+-- Two kinds of new domain:
+--  - young (high): a domain a rule hit, registered less than established_days ago by RDAP
+--    (ctlite-worker enrich looks them up): a look-alike registered last week is a live threat;
+--  - first contact (medium): a domain first met through a query (ctlite-worker serve: a SIEM
+--    asking about the traffic it sees) that matches a watched pattern: a keyword set, a regex
+--    or a brand's candidate look-alikes. Those met in the last 7 days are looked at.
+DROP VIEW rule_new_domain;
+CREATE VIEW rule_new_domain AS
+    SELECT 'new_domain' AS rule, 'high' AS severity, a.name AS key, NULL AS domain,
+           NULL AS cert_id,
+           json_object('name', a.name, 'registrable', a.name, 'reason', 'young',
+                       'registered', date(a.registered_at, 'unixepoch'), 'age_days', a.age_days,
+                       'registrar', d.registrar) AS detail,
+           d.checked_at AS observed_at
+      FROM domain_age a JOIN domain d ON d.name = a.name
+     WHERE a.category = 'NEW' AND d.first_hit IS NOT NULL
+    UNION ALL
+    SELECT 'new_domain', 'medium', d.name || ' first contact', NULL, NULL,
+           json_object('name', d.name, 'registrable', d.name, 'reason', 'first_contact',
+                       'matched', m.matched),
+           d.first_seen
+      FROM domain d JOIN (
+               SELECT d.name, 'keywords ' || w.value AS matched
+                 FROM domain d JOIN keyword k JOIN watch w ON w.id = k.watch_id
+                WHERE d.first_source = 'query' AND d.first_seen > unixepoch() - 7 * 86400
+                  AND instr(d.name, k.word)
+                GROUP BY d.name, k.watch_id HAVING count(*) >= k.threshold
+               UNION ALL
+               SELECT d.name, 'regex ' || w.value
+                 FROM domain d JOIN watch w ON w.kind = 'regex' AND d.name REGEXP w.value
+                WHERE d.first_source = 'query' AND d.first_seen > unixepoch() - 7 * 86400
+               UNION ALL
+               SELECT d.name, 'brand ' || c.brand
+                 FROM domain d JOIN brand_candidate c ON c.domain = d.name
+                WHERE d.first_source = 'query' AND d.first_seen > unixepoch() - 7 * 86400
+           ) m ON m.name = d.name
+     GROUP BY d.name;

@@ -365,3 +365,18 @@ CREATE VIEW domain_age AS
                        WHERE name = 'established_days') * 86400 THEN 'NEW'
                 ELSE 'ESTABLISHED' END AS category
       FROM domain;
+
+-- version 11
+-- When a rule first hit the domain (a look-alike, a keyword or pattern match): the worker sets
+-- it as rules raise alerts. The domains of the watch list itself are not hits.
+ALTER TABLE domain ADD COLUMN first_hit INTEGER;
+INSERT INTO domain(name, first_seen, first_source, first_hit)
+    SELECT r, min(first_seen), 'alert', min(first_seen)
+      FROM (SELECT coalesce(json_extract(detail, '$.registrable'),
+                            registrable_domain(json_extract(detail, '$.name'))) AS r, first_seen
+              FROM alert_log)
+     WHERE r IS NOT NULL
+       AND r NOT IN (SELECT registrable_domain(value) FROM watch WHERE kind IN ('domain', 'brand'))
+     GROUP BY r
+    ON CONFLICT (name) DO UPDATE SET first_hit = coalesce(first_hit, excluded.first_hit);
+CREATE INDEX domain_first_seen ON domain(first_seen);

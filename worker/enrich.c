@@ -12,6 +12,7 @@
 #include "db.h"
 #include "http.h"
 #include "rdap.h"
+#include "rules.h"
 
 static const char bootstrap_usage[] =
     "usage: ctlite-worker rdap-bootstrap DB FILE|URL\n"
@@ -162,19 +163,8 @@ static struct ctl_http_pace *pace_of(struct enrich *e, const char *base, size_t 
     return &sv->pace;
 }
 
-/* Domains that need a lookup, rule hits first: added to the domain table if new. */
-static const char pick_sql[] =
-    "INSERT INTO domain(name, first_source) "
-    "SELECT json_extract(detail, '$.registrable'), 'alert' FROM alert_log "
-    "WHERE json_extract(detail, '$.registrable') IS NOT NULL "
-    "UNION ALL SELECT registrable_domain(value), 'watch' FROM watch "
-    "WHERE kind IN ('domain', 'brand') AND registrable_domain(value) IS NOT NULL "
-    "ON CONFLICT DO NOTHING;";
-
-static const char due_sql[] =
-    "SELECT d.name FROM domain d WHERE d.next_check <= unixepoch() "
-    "ORDER BY d.first_source <> 'alert', (SELECT max(id) FROM alert_log "
-    "  WHERE json_extract(detail, '$.registrable') = d.name) DESC, d.name LIMIT ?1";
+static const char due_sql[] = "SELECT d.name FROM domain d WHERE d.next_check <= unixepoch() "
+                              "ORDER BY d.first_hit IS NULL, d.first_hit DESC, d.name LIMIT ?1";
 
 int cmd_enrich(int argc, char **argv)
 {
@@ -202,8 +192,12 @@ int cmd_enrich(int argc, char **argv)
         fprintf(stderr, "ctlite-worker enrich: %s\n", err);
         goto done;
     }
-    if (sqlite3_exec(e.db, pick_sql, NULL, NULL, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(e.db, due_sql, -1, &st, NULL) != SQLITE_OK) {
+    /* The domains of alerts and watches are in the table once rules ran; and if they did not. */
+    if (ctl_rules_record_domains(e.db, 0, err, sizeof err) < 0) {
+        fprintf(stderr, "ctlite-worker enrich: %s\n", err);
+        goto done;
+    }
+    if (sqlite3_prepare_v2(e.db, due_sql, -1, &st, NULL) != SQLITE_OK) {
         fprintf(stderr, "ctlite-worker enrich: %s\n", sqlite3_errmsg(e.db));
         goto done;
     }

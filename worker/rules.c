@@ -306,6 +306,26 @@ static int sync_candidates(sqlite3 *db, const char *fp, char *err, size_t errsz)
                 err, errsz);
 }
 
+int ctl_rules_record_domains(sqlite3 *db, sqlite3_int64 after, char *err, size_t errsz)
+{
+    static const char sql[] =
+        "INSERT INTO domain(name, first_source) SELECT registrable_domain(value), 'watch' "
+        "  FROM watch WHERE kind IN ('domain', 'brand') AND registrable_domain(value) IS NOT NULL "
+        "ON CONFLICT DO NOTHING;"
+        "INSERT INTO domain(name, first_seen, first_source, first_hit) "
+        "SELECT r, min(first_seen), 'alert', min(first_seen) "
+        "  FROM (SELECT coalesce(json_extract(detail, '$.registrable'), "
+        "               registrable_domain(json_extract(detail, '$.name'))) AS r, first_seen "
+        "          FROM alert_log WHERE id > %lld) "
+        " WHERE r IS NOT NULL AND r NOT IN (SELECT name FROM domain WHERE first_source = 'watch') "
+        " GROUP BY r "
+        "ON CONFLICT (name) DO UPDATE SET first_hit = coalesce(first_hit, excluded.first_hit)";
+    char *text = sqlite3_mprintf(sql, (long long)after);
+    int rc = text ? exec(db, text, err, errsz) : (snprintf(err, errsz, "out of memory"), -1);
+    sqlite3_free(text);
+    return rc;
+}
+
 int ctl_rules_run(sqlite3 *db, enum ctl_rules_scope scope, struct ctl_rules_pass *pass,
                   ctl_rules_report *report, void *user, char *err, size_t errsz)
 {
@@ -313,11 +333,13 @@ int ctl_rules_run(sqlite3 *db, enum ctl_rules_scope scope, struct ctl_rules_pass
     if (exec(db, "BEGIN IMMEDIATE", err, errsz) < 0) return -1;
     struct rule *rules = NULL;
     int n = find_rules(db, &rules, pass, report, user, err, errsz), rc = SQLITE_OK;
-    char *fp = NULL, *top_text = NULL;
+    char *fp = NULL, *top_text = NULL, *last_alert = NULL;
     if (n < 0 || build_alerts(db, rules, n, err, errsz) < 0) goto fail;
     fp = fingerprint(db, &rc);
     if (rc == SQLITE_OK)
         top_text = query_text(db, "SELECT coalesce(max(id), 0) FROM cert", NULL, &rc);
+    if (rc == SQLITE_OK)
+        last_alert = query_text(db, "SELECT coalesce(max(id), 0) FROM alert_log", NULL, &rc);
     if (rc != SQLITE_OK) goto db_fail;
     sqlite3_int64 top = top_text ? atoll(top_text) : 0;
     if (sync_candidates(db, fp, err, errsz) < 0) goto fail;
@@ -345,10 +367,12 @@ int ctl_rules_run(sqlite3 *db, enum ctl_rules_scope scope, struct ctl_rules_pass
             sqlite3_free(why);
         }
     }
-    if (exec(db, "COMMIT", err, errsz) < 0) goto fail;
+    if (ctl_rules_record_domains(db, last_alert ? atoll(last_alert) : 0, err, errsz) < 0 ||
+        exec(db, "COMMIT", err, errsz) < 0)
+        goto fail;
     for (int i = 0; i < n; i++) sqlite3_free(rules[i].name);
     free(rules);
-    sqlite3_free(fp), sqlite3_free(top_text);
+    sqlite3_free(fp), sqlite3_free(top_text), sqlite3_free(last_alert);
     return 0;
 db_fail:
     snprintf(err, errsz, "%s", sqlite3_errmsg(db));
@@ -356,6 +380,6 @@ fail:
     sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
     for (int i = 0; i < n; i++) sqlite3_free(rules[i].name);
     free(rules);
-    sqlite3_free(fp), sqlite3_free(top_text);
+    sqlite3_free(fp), sqlite3_free(top_text), sqlite3_free(last_alert);
     return -1;
 }

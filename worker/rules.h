@@ -26,13 +26,19 @@ enum ctl_rules_scope {
     CTL_RULES_FULL, /* every row of every rule */
 };
 
-/* Rebuilds the view alerts if the set of valid rule views changed, then evaluates each rule
- * view and raises what it returns into alert_log, once per (rule, key). Not within a
- * transaction. 0, or -1 with err on a database error outside the rules themselves. */
 /* FNV-1a of the text s: a short fingerprint of a text, or a name for a secret. */
 unsigned long long ctl_fnv1a(const char *s);
 
+/* Rebuilds the view alerts if the set of valid rule views changed, then evaluates each rule
+ * view and raises what it returns into alert_log, once per (rule, key), and records the
+ * domains they hit (ctl_rules_record_domains). Not within a transaction. 0, or -1 with err on
+ * a database error outside the rules themselves. */
 int ctl_rules_run(sqlite3 *db, enum ctl_rules_scope scope, struct ctl_rules_pass *pass,
                   ctl_rules_report *report, void *user, char *err, size_t errsz);
+
+/* Adds to the domain table the registrable domains of the watch list and of the alerts after
+ * the alert id after (the detail's "registrable", else its "name"), setting first_hit for the
+ * latter. 0, or -1 with err. */
+int ctl_rules_record_domains(sqlite3 *db, sqlite3_int64 after, char *err, size_t errsz);
 
 #endif

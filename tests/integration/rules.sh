@@ -118,6 +118,11 @@ check "typosquat: detail names the brand, the distance and the fuzzer" \
 check "keyword: two of the words" "keyword|secure-login.example.org" "$(alerts "rule = 'keyword'")"
 check "regex: the pattern" "regex|admin.foo.test" "$(alerts "rule = 'regex'")"
 check "log_stopped" "log_stopped|log 1: bad signature" "$(alerts "rule = 'log_stopped'")"
+check "the domains hit go to the domain table, the watched ones are not hits" \
+    "example.com|watch|0 foo.test|alert|1 img.com|alert|1 paypal-login.com|alert|1 paypal.com|watch|0" \
+    "$(sql "SELECT name, first_source, first_hit IS NOT NULL FROM domain
+            WHERE name IN ('example.com', 'paypal.com', 'img.com', 'paypal-login.com', 'foo.test')
+            ORDER BY name" | paste -sd' ')"
 
 check "a second pass raises nothing" "10 rules evaluated, 0 alerts raised, 0 failed, 0 left out" \
     "$("$w" rules "$db" 2>&1)"

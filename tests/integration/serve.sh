@@ -112,10 +112,21 @@ check "... the server still answers" "200|ESTABLISHED" "$(get /old.test | field 
 check "... /stats counts every request" "$((before + 1002))" \
     "$(get /stats | field requests | cut -d'|' -f2)"
 
+# First contacts through queries of domains that match watched patterns.
+"$w" watch "$db" add keywords 'secure login' --threshold 2 >/dev/null
+"$w" watch "$db" add regex '^shop-' >/dev/null
+"$w" watch "$db" add brand paypal.test >/dev/null
+for d in secure-login.test shop-now.test paypa1.test ordinary.test; do get /$d >/dev/null; done
+"$w" rules "$db" >/dev/null
+check "rule new_domain: first contacts of watched patterns, through queries" \
+    "paypa1.test first contact|medium|brand paypal.test secure-login.test first contact|medium|keywords secure login shop-now.test first contact|medium|regex ^shop-" \
+    "$(sql "SELECT key, severity, json_extract(detail, '$.matched') FROM alert_log
+            WHERE rule = 'new_domain' ORDER BY key" | paste -sd' ')"
+
 kill -TERM $serve_pid
 wait $serve_pid
 check "SIGTERM: stops with status 0 and its figures" "0|1" \
-    "$?|$(grep -c "^serve: stopped: {\"requests\":$((before + 1002))," "$tmp/serve.out")"
+    "$?|$(grep -c "^serve: stopped: {\"requests\":$((before + 1006))," "$tmp/serve.out")"
 check "nothing on stderr but RDAP's own complaints" "" \
     "$(grep -v 'ctlite-worker serve: .*: GET http' "$tmp/serve.err")"
 
