@@ -1,15 +1,13 @@
 #include <curl/curl.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "alert_format.h"
+#include "dated_file.h"
 #include "notify.h"
 
 enum kind { STDOUT, JSON_DIR, WEBHOOK, SMTP };
@@ -304,50 +302,20 @@ static void to_stdout(struct batch *b)
     }
 }
 
-/* mkdir -p of dir (which fits in PATH_MAX). */
-static int make_dirs(char *dir)
-{
-    for (char *p = dir + 1; *p; p++)
-        if (*p == '/') {
-            *p = 0;
-            int bad = mkdir(dir, 0755) < 0 && errno != EEXIST;
-            *p = '/';
-            if (bad) return -1;
-        }
-    return mkdir(dir, 0755) < 0 && errno != EEXIST ? -1 : 0;
-}
-
-/* DIR/YYYY/MM/DD/<id>-<rule>.json, by the day the alert was raised (UTC), written to a
- * temporary name, synced and renamed, so a reader sees the whole file or none. */
+/* <id>-<rule>.json, under the day the alert was raised. */
 static int write_file(const struct chan *c, const struct ctl_alert *a, char *err, size_t errsz)
 {
-    char dir[4096], path[4200], tmp[4300], rule[64];
-    time_t t = (time_t)a->raised_at;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    snprintf(dir, sizeof dir, "%s/%04d/%02d/%02d", c->target, tm.tm_year + 1900, tm.tm_mon + 1,
-             tm.tm_mday);
+    char name[100], rule[64];
     size_t k = 0;
     for (const char *r = a->rule; *r && k < sizeof rule - 1; r++)
         rule[k++] = (*r >= 'a' && *r <= 'z') || (*r >= '0' && *r <= '9') || *r == '_' ? *r : '_';
     rule[k] = 0;
-    snprintf(path, sizeof path, "%s/%lld-%s.json", dir, a->id, rule);
-    snprintf(tmp, sizeof tmp, "%s/.%lld-%s.json.tmp", dir, a->id, rule);
+    snprintf(name, sizeof name, "%lld-%s.json", a->id, rule);
     char *json = ctl_alert_json(a);
     if (!json) return snprintf(err, errsz, "out of memory"), -1;
-    int fd = -1,
-        ok = make_dirs(dir) == 0 && (fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644)) >= 0;
-    size_t len = strlen(json);
-    ok = ok && write(fd, json, len) == (ssize_t)len && write(fd, "\n", 1) == 1 && fsync(fd) == 0;
-    if (fd >= 0 && close(fd) < 0) ok = 0;
-    ok = ok && rename(tmp, path) == 0;
+    int rc = ctl_dated_file_write(c->target, (time_t)a->raised_at, name, json, err, errsz);
     free(json);
-    if (!ok) {
-        snprintf(err, errsz, "%.400s: %s", path, strerror(errno));
-        unlink(tmp);
-        return -1;
-    }
-    return 0;
+    return rc;
 }
 
 static void to_files(struct batch *b)
