@@ -315,3 +315,16 @@ CREATE VIEW rule_new_domain AS
                 WHERE d.first_source = 'query' AND d.first_seen > unixepoch() - 7 * 86400
            ) m ON m.name = d.name
      GROUP BY d.name;
+
+-- version 14
+-- A look-alike host a rule hit that serves a site: ctlite-worker scan found it answering
+-- HTTPS or HTTP (any status, as a phishing kit's 503 is still a site).
+CREATE VIEW rule_site_up AS
+    SELECT 'site_up' AS rule, 'high' AS severity, name AS key, NULL AS domain, NULL AS cert_id,
+           json_object('name', name, 'registrable', registrable_domain(name),
+                       'https_status', https_status, 'http_status', http_status,
+                       'title', title, 'address', address, 'asn', asn,
+                       'asn_description', asn_description, 'cert_sha256', cert_sha256)
+               AS detail,
+           up_since AS observed_at
+      FROM host WHERE kind = 'hit' AND state = 'up';

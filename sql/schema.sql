@@ -380,3 +380,67 @@ INSERT INTO domain(name, first_seen, first_source, first_hit)
      GROUP BY r
     ON CONFLICT (name) DO UPDATE SET first_hit = coalesce(first_hit, excluded.first_hit);
 CREATE INDEX domain_first_seen ON domain(first_seen);
+
+-- version 13
+-- Liveness. Hosts that `ctlite-worker scan` checks: the names of rule hits (is the look-alike
+-- site up?) and the names found under watched domains (where do they point?).
+CREATE TABLE host (
+    name         TEXT PRIMARY KEY, -- a host name in lowercase A-labels, never a wildcard
+    kind         TEXT NOT NULL CHECK (kind IN ('hit', 'subdomain')), -- hit: from an alert,
+                                   -- resolved and fetched; subdomain: under a watched domain,
+                                   -- resolved only
+    first_seen   INTEGER NOT NULL DEFAULT (unixepoch()),
+    state        TEXT CHECK (state IN ('up', 'down', 'resolved', 'unresolved', 'stopped')),
+                                   -- up: a site answered HTTP(S); down: none did; resolved,
+                                   -- unresolved: a subdomain's DNS; stopped: still down after
+                                   -- scan_stop_days, no longer checked
+    up_since     INTEGER,          -- when it was first found up
+    checked_at   INTEGER,          -- the last check
+    next_check   INTEGER NOT NULL DEFAULT 0,
+    checks       INTEGER NOT NULL DEFAULT 0,
+    cname        TEXT,             -- the CNAME chain, a JSON array, from the name asked to the
+                                   -- last alias
+    dns_error    TEXT,             -- why it did not resolve
+    https_status INTEGER,          -- the status of GET https://name/, NULL when none came
+    http_status  INTEGER,          -- ... of GET http://name/
+    error        TEXT,             -- why each GET got no status, 'https: ...; http: ...'
+    tls_error    TEXT,             -- the certificate did not verify: why (the site was then
+                                   -- fetched without verification)
+    location     TEXT,             -- a redirect's target, which is not followed
+    title        TEXT,             -- the page's <title>, from the first 64 KiB
+    cert_sha256  TEXT,             -- the served certificate, lowercase hex
+    cert_serial  TEXT,             -- ... its serial number, lowercase hex
+    address      TEXT,             -- the address fetched (the first A, else AAAA)
+    asn          INTEGER,          -- its autonomous system, from ip_asn
+    asn_prefix   TEXT,             -- ... the range holding it, as a CIDR prefix when it is one
+    asn_country  TEXT,
+    asn_description TEXT
+) STRICT;
+CREATE INDEX host_next_check ON host(next_check);
+
+-- Every address each host resolved to, with when it was first and last seen.
+CREATE TABLE host_address (
+    host       TEXT NOT NULL REFERENCES host(name) ON DELETE CASCADE,
+    address    TEXT NOT NULL,    -- printed: 192.0.2.1, 2001:db8::1
+    family     TEXT NOT NULL CHECK (family IN ('A', 'AAAA')),
+    first_seen INTEGER NOT NULL DEFAULT (unixepoch()),
+    last_seen  INTEGER NOT NULL DEFAULT (unixepoch()),
+    PRIMARY KEY (host, address)
+) STRICT, WITHOUT ROWID;
+
+-- Autonomous systems by address range, from an iptoasn.com TSV (`ctlite-worker asn-import`).
+-- Addresses are 16 bytes, big-endian, IPv4 as IPv4-mapped IPv6 (::ffff:a.b.c.d), so one
+-- ordering holds both families.
+CREATE TABLE ip_asn (
+    start       BLOB PRIMARY KEY,
+    end         BLOB NOT NULL,
+    asn         INTEGER NOT NULL, -- 0: not routed
+    country     TEXT,
+    description TEXT
+) STRICT, WITHOUT ROWID;
+
+INSERT INTO setting(name, value, description) VALUES
+    ('scan_interval', 3600, 'seconds between two checks of a host that is down'),
+    ('scan_stop_days', 180, 'days after which a host still down is no longer checked'),
+    ('resolve_interval', 86400, 'seconds between two resolutions of a subdomain'),
+    ('dns_server', '', 'the DNS server scan asks, HOST or HOST:PORT; empty: the system''s');

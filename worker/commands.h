@@ -22,6 +22,8 @@ int cmd_run(int argc, char **argv);
 int cmd_rdap_bootstrap(int argc, char **argv);
 int cmd_enrich(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_scan(int argc, char **argv);
+int cmd_asn_import(int argc, char **argv);
 
 /* One crt.sh sync of every watched domain into db (crtsh_sync.c), as ctlite-worker crtsh does,
  * its summary line written to out. Returns the number of domains that failed. */

@@ -31,6 +31,8 @@ static const char usage[] =
     "  enrich DB   look up the age of the domains of alerts and watches in RDAP\n"
     "  rdap-bootstrap DB FILE|URL  load the RDAP servers of each top-level domain\n"
     "  serve DB    answer domain age and first-contact queries over HTTP (domain_stats)\n"
+    "  scan DB     check whether look-alike sites are up; resolve the watched domains' names\n"
+    "  asn-import DB FILE  load an ip-to-ASN table (iptoasn.com TSV) for scan\n"
     "\n"
     "`ctlite-worker COMMAND --help` describes a command.\n";
 
@@ -156,7 +158,7 @@ static const struct {
     {"baseline", cmd_baseline}, {"ca", cmd_ca},         {"rules", cmd_rules},
     {"alerts", cmd_alerts},     {"ack", cmd_ack},       {"notify", cmd_notify},
     {"run", cmd_run},           {"enrich", cmd_enrich}, {"rdap-bootstrap", cmd_rdap_bootstrap},
-    {"serve", cmd_serve},
+    {"serve", cmd_serve},       {"scan", cmd_scan},     {"asn-import", cmd_asn_import},
 };
 
 int main(int argc, char **argv)
