@@ -111,7 +111,8 @@ FUZZ_TIME ?= 30
 FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 # Targets of worker code name its files here.
 FUZZ_WORKER_fuzz_alert_format := worker/alert_format.c
-build/fuzz/%: tests/fuzz/%.c $(EXT_SRC) worker/alert_format.c | deps
+FUZZ_WORKER_fuzz_html_title   := worker/probe.c
+build/fuzz/%: tests/fuzz/%.c $(EXT_SRC) $(WRK_SRC) | deps
 	@tools/deps $(FUZZ_PKGS)
 	@mkdir -p $(@D)
 	clang -g -O1 -std=c11 $(DEFS) $(PKG_CFLAGS) -DSQLITE_CORE -Iext -Iworker \
