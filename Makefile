@@ -72,8 +72,8 @@ $(OBJ)/core/worker/%.o: worker/%.c | deps
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(CFLAGS) $(SAN) $(DEFS) $(PKG_CFLAGS) $(WRK_CFLAGS) -DSQLITE_CORE -Iext -MMD -MP -c $< -o $@
 
-# The worker embeds the SQL files (.incbin), so it depends on them.
-$(OBJ)/core/worker/sqlfiles.o: $(wildcard sql/*.sql)
+# The worker embeds the files of sql/ (.incbin), so it depends on them.
+$(OBJ)/core/worker/sqlfiles.o: $(wildcard sql/*.sql sql/*.json)
 
 # The commit shows in --version and ctlite_debug(): build/commit changes with it, and the
 # two objects that print it are rebuilt then.

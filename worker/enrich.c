@@ -13,13 +13,16 @@
 #include "http.h"
 #include "rdap.h"
 #include "rules.h"
+#include "sqlfiles.h"
 
 static const char bootstrap_usage[] =
-    "usage: ctlite-worker rdap-bootstrap DB FILE|URL\n"
+    "usage: ctlite-worker rdap-bootstrap DB [FILE|URL]\n"
     "\n"
     "Loads an RDAP bootstrap for domains (RFC 9224; IANA publishes it at\n"
     "https://data.iana.org/rdap/dns.json) into the rdap_bootstrap table, replacing what was\n"
-    "there. Prints how many suffixes and servers it holds.\n";
+    "there. Without FILE or URL, loads the snapshot built into ctlite-worker (IANA's of\n"
+    "2026-06-26), which enrich and serve also load by themselves into an empty table. Prints\n"
+    "how many suffixes and servers it holds.\n";
 
 static const char enrich_usage[] =
     "usage: ctlite-worker enrich DB [--limit N]\n"
@@ -39,61 +42,14 @@ static const char enrich_usage[] =
 static int bootstrap(sqlite3 *db, const char *src)
 {
     char err[600], *text = NULL;
-    size_t len;
-    if (ctl_read_source(src, &text, &len, err, sizeof err) < 0)
+    size_t len, suffixes, servers;
+    if (src && ctl_read_source(src, &text, &len, err, sizeof err) < 0)
         return fprintf(stderr, "ctlite-worker rdap-bootstrap: %s\n", err), 1;
-    json_error_t je;
-    json_t *doc = json_loadb(text, len, 0, &je);
+    int rc = ctl_rdap_bootstrap_load(
+        db, text ? text : ctl_rdap_dns_json, text ? len : strlen(ctl_rdap_dns_json),
+        src ? src : "the built-in snapshot", &suffixes, &servers, err, sizeof err);
     free(text);
-    json_t *services = json_object_get(doc, "services");
-    if (!json_is_array(services)) {
-        fprintf(stderr, "ctlite-worker rdap-bootstrap: %s: %s\n", src,
-                doc ? "no \"services\" list: not an RDAP bootstrap" : je.text);
-        json_decref(doc);
-        return 1;
-    }
-    const char *published = json_string_value(json_object_get(doc, "publication"));
-    sqlite3_stmt *st = NULL;
-    int rc = sqlite3_exec(db, "BEGIN IMMEDIATE; DELETE FROM rdap_bootstrap", NULL, NULL, NULL);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_prepare_v2(db,
-                                "INSERT INTO rdap_bootstrap(suffix, base_url, published) "
-                                "VALUES (lower(?1), ?2 || iif(?2 LIKE '%/', '', '/'), ?3) "
-                                "ON CONFLICT DO NOTHING",
-                                -1, &st, NULL);
-    size_t i, k, suffixes = 0;
-    json_t *svc, *name;
-    /* Each service: [[suffix, ...], [URL, ...]]; the first https URL is taken, else the first. */
-    json_array_foreach(services, i, svc)
-    {
-        json_t *names = json_array_get(svc, 0), *urls = json_array_get(svc, 1), *u;
-        const char *url = NULL;
-        json_array_foreach(urls, k, u)
-        {
-            const char *s = json_string_value(u);
-            if (s && (!url || (!strncmp(s, "https://", 8) && strncmp(url, "https://", 8)))) url = s;
-        }
-        if (!url || !json_is_array(names)) continue;
-        json_array_foreach(names, k, name)
-        {
-            if (rc != SQLITE_OK || !json_is_string(name)) continue;
-            sqlite3_bind_text(st, 1, json_string_value(name), -1, SQLITE_STATIC);
-            sqlite3_bind_text(st, 2, url, -1, SQLITE_STATIC);
-            sqlite3_bind_text(st, 3, published, -1, SQLITE_STATIC);
-            rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(db);
-            sqlite3_reset(st);
-            suffixes++;
-        }
-    }
-    sqlite3_finalize(st);
-    if (rc == SQLITE_OK) rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
-    size_t servers = json_array_size(services);
-    json_decref(doc);
-    if (rc != SQLITE_OK) {
-        fprintf(stderr, "ctlite-worker rdap-bootstrap: %s\n", sqlite3_errmsg(db));
-        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-        return 1;
-    }
+    if (rc < 0) return fprintf(stderr, "ctlite-worker rdap-bootstrap: %s\n", err), 1;
     printf("rdap-bootstrap: %zu suffixes, %zu servers\n", suffixes, servers);
     return 0;
 }
@@ -101,11 +57,11 @@ static int bootstrap(sqlite3 *db, const char *src)
 int cmd_rdap_bootstrap(int argc, char **argv)
 {
     if (argc >= 2 && is_help(argv[1])) return fputs(bootstrap_usage, stdout), 0;
-    if (argc != 3 || argv[1][0] == '-') return fputs(bootstrap_usage, stderr), 2;
+    if (argc < 2 || argc > 3 || argv[1][0] == '-') return fputs(bootstrap_usage, stderr), 2;
     char err[512];
     sqlite3 *db = ctl_db_open(argv[1], NULL, NULL, err, sizeof err);
     if (!db) return fprintf(stderr, "ctlite-worker: %s\n", err), 1;
-    int rc = bootstrap(db, argv[2]);
+    int rc = bootstrap(db, argc == 3 ? argv[2] : NULL);
     sqlite3_close(db);
     return rc;
 }
@@ -193,7 +149,8 @@ int cmd_enrich(int argc, char **argv)
         goto done;
     }
     /* The domains of alerts and watches are in the table once rules ran; and if they did not. */
-    if (ctl_rules_record_domains(e.db, 0, err, sizeof err) < 0) {
+    if (ctl_rdap_bootstrap_ensure(e.db, err, sizeof err) < 0 ||
+        ctl_rules_record_domains(e.db, 0, err, sizeof err) < 0) {
         fprintf(stderr, "ctlite-worker enrich: %s\n", err);
         goto done;
     }

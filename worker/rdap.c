@@ -5,6 +5,79 @@
 #include <string.h>
 
 #include "rdap.h"
+#include "sqlfiles.h"
+
+int ctl_rdap_bootstrap_load(sqlite3 *db, const char *text, size_t len, const char *src,
+                            size_t *suffixes, size_t *servers, char *err, size_t errsz)
+{
+    json_error_t je;
+    json_t *doc = json_loadb(text, len, 0, &je);
+    json_t *services = json_object_get(doc, "services");
+    *suffixes = 0, *servers = json_array_size(services);
+    if (!json_is_array(services)) {
+        snprintf(err, errsz, "%s: %s", src,
+                 doc ? "no \"services\" list: not an RDAP bootstrap" : je.text);
+        json_decref(doc);
+        return -1;
+    }
+    const char *published = json_string_value(json_object_get(doc, "publication"));
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_exec(db, "BEGIN IMMEDIATE; DELETE FROM rdap_bootstrap", NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(db,
+                                "INSERT INTO rdap_bootstrap(suffix, base_url, published) "
+                                "VALUES (lower(?1), ?2 || iif(?2 LIKE '%/', '', '/'), ?3) "
+                                "ON CONFLICT DO NOTHING",
+                                -1, &st, NULL);
+    size_t i, k;
+    json_t *svc, *name;
+    /* Each service: [[suffix, ...], [URL, ...]]; the first https URL is taken, else the first. */
+    json_array_foreach(services, i, svc)
+    {
+        json_t *names = json_array_get(svc, 0), *urls = json_array_get(svc, 1), *u;
+        const char *url = NULL;
+        json_array_foreach(urls, k, u)
+        {
+            const char *s = json_string_value(u);
+            if (s && (!url || (!strncmp(s, "https://", 8) && strncmp(url, "https://", 8)))) url = s;
+        }
+        if (!url || !json_is_array(names)) continue;
+        json_array_foreach(names, k, name)
+        {
+            if (rc != SQLITE_OK || !json_is_string(name)) continue;
+            sqlite3_bind_text(st, 1, json_string_value(name), -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 2, url, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 3, published, -1, SQLITE_STATIC);
+            rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(db);
+            sqlite3_reset(st);
+            (*suffixes)++;
+        }
+    }
+    sqlite3_finalize(st);
+    json_decref(doc);
+    if (rc == SQLITE_OK) rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        snprintf(err, errsz, "%s", sqlite3_errmsg(db));
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+        return -1;
+    }
+    return 0;
+}
+
+int ctl_rdap_bootstrap_ensure(sqlite3 *db, char *err, size_t errsz)
+{
+    sqlite3_stmt *st;
+    int empty = 0;
+    if (sqlite3_prepare_v2(db, "SELECT NOT EXISTS (SELECT 1 FROM rdap_bootstrap)", -1, &st, NULL) !=
+        SQLITE_OK)
+        return snprintf(err, errsz, "%s", sqlite3_errmsg(db)), -1;
+    if (sqlite3_step(st) == SQLITE_ROW) empty = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    size_t suffixes, servers;
+    return empty ? ctl_rdap_bootstrap_load(db, ctl_rdap_dns_json, strlen(ctl_rdap_dns_json),
+                                           "the built-in snapshot", &suffixes, &servers, err, errsz)
+                 : 0;
+}
 
 char *ctl_rdap_url(sqlite3 *db, const char *name, size_t *base_len, int *failed, char *err,
                    size_t errsz)

@@ -14,6 +14,16 @@
 
 enum ctl_rdap_outcome { CTL_RDAP_OK, CTL_RDAP_NOT_FOUND, CTL_RDAP_NO_RDAP, CTL_RDAP_ERROR };
 
+/* Replaces rdap_bootstrap with the RFC 9224 bootstrap document of len bytes at text (src
+ * names it in messages), in one transaction; *suffixes and *servers get what it held. 0, or
+ * -1 with err. */
+int ctl_rdap_bootstrap_load(sqlite3 *db, const char *text, size_t len, const char *src,
+                            size_t *suffixes, size_t *servers, char *err, size_t errsz);
+
+/* Loads the snapshot built into the worker (sql/rdap_dns.json) when rdap_bootstrap is empty.
+ * 0, or -1 with err. */
+int ctl_rdap_bootstrap_ensure(sqlite3 *db, char *err, size_t errsz);
+
 /* The lookup URL of the registrable domain name: the base URL of its longest suffix in
  * rdap_bootstrap (the server, its first *base_len bytes), then "domain/" and name, malloc'd.
  * NULL when no server serves the suffix (*failed 0) or on an error (*failed 1, said in err). */

@@ -383,9 +383,10 @@ int cmd_serve(int argc, char **argv)
     S.http.timeout_ms = 5000, S.http.max_attempts = 2;
     sqlite3 *db = ctl_db_open(S.path, NULL, NULL, err, sizeof err);
     ctl_http *http = db ? ctl_http_new(&S.http) : NULL; /* libcurl's global set-up, once */
-    if (!db || ctl_http_config_env(&S.http, err, sizeof err) < 0 || !http ||
+    if (!db || ctl_http_config_env(&S.http, err, sizeof err) < 0 ||
+        ctl_rdap_bootstrap_ensure(db, err, sizeof err) < 0 || !http ||
         !(S.cache = calloc(CACHE_SLOTS, sizeof *S.cache))) {
-        fprintf(stderr, "ctlite-worker serve: %s\n", db && http ? err : "out of memory");
+        fprintf(stderr, "ctlite-worker serve: %s\n", !db || http ? err : "out of memory");
         sqlite3_close(db), ctl_http_free(http), close(fd);
         return 1;
     }

@@ -1,7 +1,7 @@
 #include "sqlfiles.h"
 
 /* .incbin reads the file at build time (make runs from the top of the tree); the Makefile
- * rebuilds this object when an SQL file changes. */
+ * rebuilds this object when a file of sql/ changes. */
 #define SQLFILE(sym, path)                                                                         \
     __asm__(".section .rodata\n"                                                                   \
             ".global " #sym "\n"                                                                   \
@@ -12,3 +12,4 @@
 
 SQLFILE(ctl_schema_sql, "sql/schema.sql");
 SQLFILE(ctl_rules_sql, "sql/rules.sql");
+SQLFILE(ctl_rdap_dns_json, "sql/rdap_dns.json");

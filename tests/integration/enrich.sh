@@ -19,10 +19,16 @@ get() { /usr/bin/python3 -c 'import sys, urllib.request as u; print(u.urlopen(sy
 sql() { ctsql "$db" "$@"; }
 
 "$w" init "$db" >/dev/null
+"$w" enrich "$db" >/dev/null
+check "enrich loads the built-in IANA snapshot into an empty table" "1199|https://rdap.verisign.com/com/v1/" \
+    "$(sql "SELECT count(*), (SELECT base_url FROM rdap_bootstrap WHERE suffix = 'com')
+            FROM rdap_bootstrap")"
 check "rdap-bootstrap from a file" "rdap-bootstrap: 5 suffixes, 4 servers" \
     "$("$w" rdap-bootstrap "$db" "$tmp/dns.json")"
 check "rdap-bootstrap from a URL, replacing it" "rdap-bootstrap: 5 suffixes, 4 servers|5" \
     "$("$w" rdap-bootstrap "$db" "$base/bootstrap/dns.json")|$(sql "SELECT count(*) FROM rdap_bootstrap")"
+check "rdap-bootstrap without a source: the built-in snapshot" \
+    "rdap-bootstrap: 1199 suffixes, 593 servers" "$("$w" rdap-bootstrap "$tmp/other.db")"
 echo '{"services": 3}' >"$tmp/bad.json"
 out=$("$w" rdap-bootstrap "$db" "$tmp/bad.json" 2>&1)
 check "a file that is no bootstrap: status 1, said, nothing replaced" \
