@@ -29,10 +29,17 @@ static void add_addr(struct ctl_resolved *r, const struct sockaddr *sa)
     r->v6[r->naddrs++] = sa->sa_family == AF_INET6;
 }
 
+/* Queries in flight at most: a burst of thousands overflows a resolver's socket buffers, and
+ * the lost ones end as time-outs. */
+enum { IN_FLIGHT = 64 };
+
+static int in_flight;
+
 static void done(void *arg, int status, int timeouts, struct ares_addrinfo *ai)
 {
     (void)timeouts;
     struct ctl_resolved *r = arg;
+    in_flight--;
     if (status != ARES_SUCCESS) {
         snprintf(r->error, sizeof r->error, "%s",
                  status == ARES_ENOTFOUND  ? "no such host"
@@ -78,17 +85,20 @@ int ctl_resolve(const char *server, struct ctl_resolved *r, size_t n, long timeo
         return snprintf(err, errsz, "DNS server '%s': %s", server, ares_strerror(rc)), -1;
     }
     struct ares_addrinfo_hints hints = {.ai_family = AF_UNSPEC};
-    for (size_t i = 0; i < n; i++) {
-        r[i].ok = 0;
-        snprintf(r[i].error, sizeof r[i].error, "not resolved");
-        ares_getaddrinfo(ch, r[i].name, NULL, &hints, done, &r[i]);
-    }
+    size_t next = 0;
+    in_flight = 0;
     for (;;) {
+        for (; next < n && in_flight < IN_FLIGHT; next++) {
+            r[next].ok = 0;
+            snprintf(r[next].error, sizeof r[next].error, "not resolved");
+            in_flight++;
+            ares_getaddrinfo(ch, r[next].name, NULL, &hints, done, &r[next]);
+        }
         fd_set rd, wr;
         FD_ZERO(&rd);
         FD_ZERO(&wr);
         int nfds = ares_fds(ch, &rd, &wr);
-        if (!nfds) break;
+        if (!nfds && next == n) break;
         struct timeval tv, *tvp = ares_timeout(ch, NULL, &tv);
         select(nfds, &rd, &wr, NULL, tvp);
         ares_process(ch, &rd, &wr);
