@@ -1,6 +1,5 @@
 /* probe: site checks through one libcurl multi handle. */
 #include <curl/curl.h>
-#include <openssl/bn.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -11,6 +10,7 @@
 
 #include "probe.h"
 #include "utf8.h"
+#include "x509.h"
 
 enum { PAGE_MAX = 64 * 1024 };
 
@@ -108,16 +108,14 @@ static void cert_of(struct req *r)
         unsigned mdlen = 0;
         if (x && X509_digest(x, EVP_sha256(), md, &mdlen) && mdlen == 32)
             for (int i = 0; i < 32; i++) sprintf(r->p->cert_sha256 + 2 * i, "%02x", md[i]);
-        BIGNUM *bn = x ? ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), NULL) : NULL;
-        char *hex = bn ? BN_bn2hex(bn) : NULL;
-        if (hex) {
-            size_t k = 0;
-            for (const char *h = hex; *h && k < sizeof r->p->cert_serial - 1; h++)
-                r->p->cert_serial[k++] = (char)(*h >= 'A' && *h <= 'F' ? *h + 32 : *h);
-            r->p->cert_serial[k] = 0;
-        }
-        OPENSSL_free(hex);
-        BN_free(bn);
+        /* The serial as the cert table writes it, so the two can be joined. */
+        unsigned char *der = NULL;
+        int n = x ? i2d_X509(x, &der) : -1;
+        ctl_cert *c = n > 0 ? ctl_cert_parse(der, (size_t)n, NULL, 0) : NULL;
+        if (c && ctl_cert_serial(c, r->p->cert_serial, sizeof r->p->cert_serial) < 0)
+            *r->p->cert_serial = 0;
+        ctl_cert_free(c);
+        OPENSSL_free(der);
         X509_free(x);
         BIO_free(b);
         return;

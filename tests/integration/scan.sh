@@ -73,7 +73,8 @@ check "scan: what it found" \
     "$out|$(cat "$tmp/err")"
 hostrow() { sql "SELECT $2 FROM host WHERE name = '$1'"; }
 leaf_sha=$(/usr/bin/python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["sha256"])' "$tmp/web/leaf.json")
-leaf_serial=$(/usr/bin/python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["serial"])' "$tmp/web/leaf.json")
+# The serial as the cert table writes it: the DER INTEGER's bytes, as openssl prints them.
+leaf_serial=$(openssl x509 -in "$tmp/web/leaf.pem" -noout -serial | sed 's/^serial=//' | tr A-F a-f)
 check "a live site: statuses, title, certificate, address, AS" \
     "up|200|200|Fixture & Co — up-a.phish.test|$leaf_sha|$leaf_serial|127.0.0.1|64500|127.0.0.0/24|ZZ|LOOPBACK-AS Test Networks|NULL|NULL" \
     "$(hostrow up-a.phish.test "state, https_status, http_status, title, cert_sha256, cert_serial,
