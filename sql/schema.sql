@@ -444,3 +444,10 @@ INSERT INTO setting(name, value, description) VALUES
     ('scan_stop_days', 180, 'days after which a host still down is no longer checked'),
     ('resolve_interval', 86400, 'seconds between two resolutions of a subdomain'),
     ('dns_server', '', 'the DNS server scan asks, HOST or HOST:PORT; empty: the system''s');
+
+-- version 15
+-- The domain table's sources may include every certificate (first_source 'cert'): off by
+-- default, since following whole logs then adds most of the registered domains of the web.
+INSERT INTO setting(name, value, description) VALUES
+    ('record_cert_domains', 0,
+     '1: the domain table records the registrable domain of every certificate stored, not only those of rule hits, watches and queries; it then grows with every domain the logs carry');

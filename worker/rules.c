@@ -306,6 +306,22 @@ static int sync_candidates(sqlite3 *db, const char *fp, char *err, size_t errsz)
                 err, errsz);
 }
 
+/* With the setting record_cert_domains, the registrable domains of the certificates in
+ * (from, to] join the domain table. */
+static int record_cert_domains(sqlite3 *db, sqlite3_int64 from, sqlite3_int64 to, char *err,
+                               size_t errsz)
+{
+    char *sql = sqlite3_mprintf(
+        "INSERT INTO domain(name, first_source) SELECT DISTINCT registrable, 'cert' "
+        "  FROM cert_name WHERE cert_id > %lld AND cert_id <= %lld AND registrable IS NOT NULL "
+        "   AND (SELECT coalesce(max(value), 0) FROM setting WHERE name = 'record_cert_domains') "
+        "ON CONFLICT DO NOTHING",
+        (long long)from, (long long)to);
+    int rc = sql ? exec(db, sql, err, errsz) : (snprintf(err, errsz, "out of memory"), -1);
+    sqlite3_free(sql);
+    return rc;
+}
+
 int ctl_rules_record_domains(sqlite3 *db, sqlite3_int64 after, char *err, size_t errsz)
 {
     static const char sql[] =
@@ -333,13 +349,16 @@ int ctl_rules_run(sqlite3 *db, enum ctl_rules_scope scope, struct ctl_rules_pass
     if (exec(db, "BEGIN IMMEDIATE", err, errsz) < 0) return -1;
     struct rule *rules = NULL;
     int n = find_rules(db, &rules, pass, report, user, err, errsz), rc = SQLITE_OK;
-    char *fp = NULL, *top_text = NULL, *last_alert = NULL;
+    char *fp = NULL, *top_text = NULL, *last_alert = NULL, *last_cert = NULL;
     if (n < 0 || build_alerts(db, rules, n, err, errsz) < 0) goto fail;
     fp = fingerprint(db, &rc);
     if (rc == SQLITE_OK)
         top_text = query_text(db, "SELECT coalesce(max(id), 0) FROM cert", NULL, &rc);
     if (rc == SQLITE_OK)
         last_alert = query_text(db, "SELECT coalesce(max(id), 0) FROM alert_log", NULL, &rc);
+    /* Where the previous pass stopped: the furthest mark (a failing rule's stays behind). */
+    if (rc == SQLITE_OK)
+        last_cert = query_text(db, "SELECT coalesce(max(cert_mark), 0) FROM rule_state", NULL, &rc);
     if (rc != SQLITE_OK) goto db_fail;
     sqlite3_int64 top = top_text ? atoll(top_text) : 0;
     if (sync_candidates(db, fp, err, errsz) < 0) goto fail;
@@ -367,12 +386,14 @@ int ctl_rules_run(sqlite3 *db, enum ctl_rules_scope scope, struct ctl_rules_pass
             sqlite3_free(why);
         }
     }
+    /* Watches and hits first: the more telling source of a domain met both ways. */
     if (ctl_rules_record_domains(db, last_alert ? atoll(last_alert) : 0, err, errsz) < 0 ||
+        record_cert_domains(db, last_cert ? atoll(last_cert) : 0, top, err, errsz) < 0 ||
         exec(db, "COMMIT", err, errsz) < 0)
         goto fail;
     for (int i = 0; i < n; i++) sqlite3_free(rules[i].name);
     free(rules);
-    sqlite3_free(fp), sqlite3_free(top_text), sqlite3_free(last_alert);
+    sqlite3_free(fp), sqlite3_free(top_text), sqlite3_free(last_alert), sqlite3_free(last_cert);
     return 0;
 db_fail:
     snprintf(err, errsz, "%s", sqlite3_errmsg(db));
@@ -380,6 +401,6 @@ fail:
     sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
     for (int i = 0; i < n; i++) sqlite3_free(rules[i].name);
     free(rules);
-    sqlite3_free(fp), sqlite3_free(top_text), sqlite3_free(last_alert);
+    sqlite3_free(fp), sqlite3_free(top_text), sqlite3_free(last_alert), sqlite3_free(last_cert);
     return -1;
 }

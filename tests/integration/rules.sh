@@ -217,6 +217,13 @@ check "ca rm" "1" "$("$w" ca "$db" ls example.com | wc -l)"
 out=$("$w" ca "$db" rm example.com "$evil" 2>&1)
 check "ca rm of what is not there: status 1" "1 ctlite-worker ca: no such issuer for example.com" \
     "$? $out"
+# With record_cert_domains, every new certificate's registrable domain joins the domain table.
+sql "UPDATE setting SET value = 1 WHERE name = 'record_cert_domains'"
+cert 900 "$good" $valid $now www.innocent-shop.org innocent-shop.org
+"$w" rules "$db" >/dev/null
+check "record_cert_domains: the certificates' registrable domains, once, watched ones as such" \
+    "example.com|watch innocent-shop.org|cert other.org|cert" \
+    "$(sql "SELECT name, first_source FROM domain ORDER BY name" | paste -sd' ')"
 for c in rules alerts ack baseline ca; do
     out=$("$w" $c --help) && [[ $out == "usage: ctlite-worker $c"* ]] &&
         pass "$c --help" || fail "$c --help" "$out"
