@@ -113,6 +113,7 @@ FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 # Targets of worker code name its files here.
 FUZZ_WORKER_fuzz_alert_format := worker/alert_format.c
 FUZZ_WORKER_fuzz_html_title   := worker/probe.c
+FUZZ_WORKER_fuzz_certstream_message := worker/certstream_message.c
 build/fuzz/%: tests/fuzz/%.c $(EXT_SRC) $(WRK_SRC) | deps
 	@tools/deps $(FUZZ_PKGS)
 	@mkdir -p $(@D)
