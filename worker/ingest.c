@@ -196,17 +196,12 @@ static int malformed_row(ctl_ingest *g, int64_t log, uint64_t idx, const char *w
     return run(s);
 }
 
-int ctl_ingest_entry(ctl_ingest *g, int64_t log, uint64_t idx, const struct ctl_ct_entry *e,
-                     const uint8_t *der, size_t n, const char *source, int *malformed, char *err,
-                     size_t errsz)
+int ctl_ingest_cert(ctl_ingest *g, const uint8_t *der, size_t n, int64_t logged_at_ms,
+                    const char *source, int64_t *cert_id, char *why, size_t whysz)
 {
-    char why[120];
-    ctl_cert *c = der ? ctl_cert_parse(der, n, why, sizeof why) : NULL;
+    ctl_cert *c = der ? ctl_cert_parse(der, n, why, whysz) : NULL;
     if (!c) {
-        if (!der) snprintf(why, sizeof why, "the entry carries no certificate");
-        (*malformed)++;
-        if (malformed_row(g, log, idx, why, e) < 0)
-            return snprintf(err, errsz, "%s", sqlite3_errmsg(g->db)), -1;
+        if (!der) snprintf(why, whysz, "the entry carries no certificate");
         return 0;
     }
     uint8_t sha[32], tbs[32];
@@ -218,9 +213,7 @@ int ctl_ingest_entry(ctl_ingest *g, int64_t log, uint64_t idx, const struct ctl_
     const char *issuer = issuer_text(g, c);
     if (sn < 0 || !issuer || !ok_nb || !ok_na) {
         ctl_cert_free(c);
-        (*malformed)++;
-        if (malformed_row(g, log, idx, "a field of the certificate cannot be read", e) < 0)
-            return snprintf(err, errsz, "%s", sqlite3_errmsg(g->db)), -1;
+        snprintf(why, whysz, "a field of the certificate cannot be read");
         return 0;
     }
     ctl_cert_common_name(c, cn, sizeof cn);
@@ -239,7 +232,7 @@ int ctl_ingest_entry(ctl_ingest *g, int64_t log, uint64_t idx, const struct ctl_
     sqlite3_bind_int64(s, 6, nb);
     sqlite3_bind_int64(s, 7, na);
     sqlite3_bind_int(s, 8, ctl_cert_is_precert(c));
-    sqlite3_bind_int64(s, 9, (sqlite3_int64)e->timestamp);
+    sqlite3_bind_int64(s, 9, logged_at_ms);
     sqlite3_bind_text(s, 10, source, -1, SQLITE_STATIC);
     int fresh = 0;
     int64_t id = -1;
@@ -254,13 +247,31 @@ int ctl_ingest_entry(ctl_ingest *g, int64_t log, uint64_t idx, const struct ctl_
     struct names nm = {.g = g, .cert_id = id};
     if (id >= 0 && fresh) ctl_cert_names(c, add_name, &nm);
     ctl_cert_free(c);
+    if (id < 0 || nm.failed) return snprintf(why, whysz, "%s", sqlite3_errmsg(g->db)), -1;
+    *cert_id = id;
+    return 1;
+}
+
+int ctl_ingest_entry(ctl_ingest *g, int64_t log, uint64_t idx, const struct ctl_ct_entry *e,
+                     const uint8_t *der, size_t n, const char *source, int *malformed, char *err,
+                     size_t errsz)
+{
+    char why[300];
+    int64_t id;
+    int rc = ctl_ingest_cert(g, der, n, (int64_t)e->timestamp, source, &id, why, sizeof why);
+    if (rc < 0) return snprintf(err, errsz, "%s", why), -1;
+    if (rc == 0) {
+        (*malformed)++;
+        if (malformed_row(g, log, idx, why, e) < 0)
+            return snprintf(err, errsz, "%s", sqlite3_errmsg(g->db)), -1;
+        return 0;
+    }
     sqlite3_stmt *en = g->st[ENTRY];
     sqlite3_bind_int64(en, 1, log);
     sqlite3_bind_int64(en, 2, (sqlite3_int64)idx);
     sqlite3_bind_int64(en, 3, id);
     sqlite3_bind_int64(en, 4, (sqlite3_int64)e->timestamp);
-    if (id < 0 || nm.failed || run(en) < 0)
-        return snprintf(err, errsz, "%s", sqlite3_errmsg(g->db)), -1;
+    if (run(en) < 0) return snprintf(err, errsz, "%s", sqlite3_errmsg(g->db)), -1;
     return 0;
 }
 

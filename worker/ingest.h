@@ -21,6 +21,13 @@ void ctl_ingest_free(ctl_ingest *g);
  * "new" in. 0, or -1 on a database error. */
 int ctl_ingest_refresh(ctl_ingest *g);
 
+/* Stores the certificate or precertificate der[n] (as submitted to a log) and its names, once
+ * (keyed by its SHA-256), with logged_at_ms and source for a new cert row. 1 with *cert_id;
+ * 0 with why when der cannot be read (NULL, not DER, a field unreadable); -1 with why on a
+ * database error. */
+int ctl_ingest_cert(ctl_ingest *g, const uint8_t *der, size_t n, int64_t logged_at_ms,
+                    const char *source, int64_t *cert_id, char *why, size_t whysz);
+
 /* Stores entry idx of log (ct_log.id): e, and der[n], the certificate or precertificate it
  * holds as submitted (NULL when the entry does not carry it). source names the log for
  * cert.source. 0, or -1 with err on a database error; an unreadable certificate is not an
