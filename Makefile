@@ -8,9 +8,9 @@ PREFIX  ?= /usr/local
 # Debian 12 packages, by need. tools/deps installs what is missing (as root) or prints the line.
 BUILD_PKGS := gcc make pkg-config libsqlite3-dev libpsl-dev publicsuffix libidn2-dev \
               libunistring-dev libpcre2-dev libcurl4-openssl-dev libjansson-dev libssl-dev \
-              libmicrohttpd-dev libc-ares-dev
+              libmicrohttpd-dev libc-ares-dev libwebsockets-dev
 TEST_PKGS  := sqlite3 libcmocka-dev psl idn2 python3 python3-cryptography openssl bc clang-format \
-              dnsmasq-base
+              dnsmasq-base python3-websockets
 DEMO_PKGS  := sqlite3 python3 python3-cryptography
 FUZZ_PKGS  := clang libclang-rt-dev
 BENCH_PKGS := sqlite3 time python3 python3-cryptography certspotter gunicorn python3-flask \
@@ -18,7 +18,7 @@ BENCH_PKGS := sqlite3 time python3 python3-cryptography certspotter gunicorn pyt
 
 CC      ?= cc
 LIBS_PC := sqlite3 libpsl libidn2 libpcre2-8 libcurl jansson libcrypto
-WRK_PC  := libmicrohttpd libcares
+WRK_PC  := libmicrohttpd libcares libwebsockets
 CFLAGS  ?= -O2 -g
 WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wvla
 DEFS    := -D_POSIX_C_SOURCE=200809L -DCTLITE_VERSION='"$(VERSION)"' -DCTLITE_COMMIT='"$(COMMIT)"'

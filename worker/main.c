@@ -20,6 +20,7 @@ static const char usage[] =
     "  crtsh DB    sync the certificates of the watched domains from crt.sh\n"
     "  logs DB     load the CT logs of a v3 log list, add one by hand, list them\n"
     "  tail DB     follow the CT logs (RFC 6962 and static-ct-api), verified, into the database\n"
+    "  certstream DB  follow a CertStream server's full stream into the database\n"
     "  status DB   where the tail stands in each log: position, lag, rate, last error\n"
     "  baseline DB record the current issuers of the watched domains as authorized\n"
     "  ca DB       add, remove and list the issuers authorized for a watched domain\n"
@@ -153,12 +154,25 @@ static const struct {
     const char *name;
     int (*run)(int argc, char **argv);
 } commands[] = {
-    {"init", cmd_init},         {"watch", cmd_watch},   {"crtsh", cmd_crtsh},
-    {"logs", cmd_logs},         {"tail", cmd_tail},     {"status", cmd_status},
-    {"baseline", cmd_baseline}, {"ca", cmd_ca},         {"rules", cmd_rules},
-    {"alerts", cmd_alerts},     {"ack", cmd_ack},       {"notify", cmd_notify},
-    {"run", cmd_run},           {"enrich", cmd_enrich}, {"rdap-bootstrap", cmd_rdap_bootstrap},
-    {"serve", cmd_serve},       {"scan", cmd_scan},     {"asn-import", cmd_asn_import},
+    {"init", cmd_init},
+    {"watch", cmd_watch},
+    {"crtsh", cmd_crtsh},
+    {"logs", cmd_logs},
+    {"tail", cmd_tail},
+    {"status", cmd_status},
+    {"baseline", cmd_baseline},
+    {"ca", cmd_ca},
+    {"rules", cmd_rules},
+    {"alerts", cmd_alerts},
+    {"ack", cmd_ack},
+    {"notify", cmd_notify},
+    {"run", cmd_run},
+    {"enrich", cmd_enrich},
+    {"rdap-bootstrap", cmd_rdap_bootstrap},
+    {"serve", cmd_serve},
+    {"scan", cmd_scan},
+    {"asn-import", cmd_asn_import},
+    {"certstream", cmd_certstream},
 };
 
 int main(int argc, char **argv)

@@ -1,0 +1,113 @@
+# ctlite-worker certstream against a loopback CertStream server (tests/fixtures/
+# certstream_server.py, certstream-server-go's messages): certificates stored from their DER
+# with their names, deduplicated across reconnections; garbage frames (not JSON, a JSON array,
+# bad base64, bad DER, binary), an oversized frame, heartbeats, pings answered, dropped
+# connections made again, wss://, the lite and domains-only streams, and SIGTERM.
+set -u
+. "$(dirname "$0")/../lib.sh"
+tmp=$(mktemp -d)
+pids=""
+trap 'kill $pids 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"' EXIT
+w=$CTLITE_WORKER
+n=0
+# start NAME OPTIONS...: a server in $tmp/NAME; sets port.
+start() {
+    local d=$tmp/$1
+    shift
+    mkdir -p "$d"
+    /usr/bin/python3 "$(dirname "$0")/../fixtures/certstream_server.py" --port-file "$d/port" \
+        --names-out "$d/expected" --log "$d/log" "$@" >"$d/out" 2>&1 &
+    pids="$pids $!"
+    for _ in $(seq 100); do [ -s "$d/port" ] && break; sleep 0.1; done
+    port=$(cat "$d/port" 2>/dev/null)
+}
+# stored DB EXPECTED: how many of the expected certificates are in DB, with their precert flag
+# and every name.
+stored() {
+    /usr/bin/python3 - "$1" "$2" <<'PY'
+import json, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+rows = [json.loads(l) for l in open(sys.argv[2])]
+certs = {sha.hex(): (pre, cid) for sha, pre, cid in db.execute("SELECT sha256, precert, id FROM cert")}
+ok = 0
+for r in rows:
+    if r["sha256"] not in certs:
+        continue
+    pre, cid = certs[r["sha256"]]
+    names = {n for (n,) in db.execute("SELECT name FROM cert_name WHERE cert_id = ?", (cid,))}
+    ok += pre == int(r["precert"]) and {x.lower() for x in r["names"]} <= names
+print(ok, len(certs))
+PY
+}
+
+start plain --ping-interval 1 --rate 8
+"$w" init "$tmp/a.db" >/dev/null
+out=$("$w" certstream "$tmp/a.db" --url "ws://127.0.0.1:$port/full-stream" --limit 20 2>"$tmp/err")
+check "the full stream: 20 certificates read and stored" \
+    "0|certstream: 20 certificates read, 20 new; 0 unreadable, 0 without DER, 0 binary, 0 oversized, 0 domain lists, 0 heartbeats" \
+    "$?|$out"
+check "... each with its precertificate flag and every name, from its DER" "20 20" \
+    "$(stored "$tmp/a.db" "$tmp/plain/expected")"
+check "... marked as from certstream" "20" \
+    "$(sqlite3 "$tmp/a.db" "SELECT count(*) FROM cert WHERE source = 'certstream'")"
+check "... the server's pings answered" "1" \
+    "$(grep -q '"event": "pong"' "$tmp/plain/log" && echo 1)"
+
+start garbage --garbage --count 25 --heartbeat --rate 10
+"$w" init "$tmp/b.db" >/dev/null
+# 25 certificates and, before each 5th, a bad frame: four unreadable texts and a binary one.
+out=$("$w" certstream "$tmp/b.db" --url "ws://127.0.0.1:$port/full-stream" --limit 29 2>"$tmp/err")
+check "garbage: counted, said, skipped; the rest stored" \
+    "certstream: 25 certificates read, 25 new; 4 unreadable, 0 without DER, 1 binary, 0 oversized, 0 domain lists, 2 heartbeats" \
+    "$(echo "$out" | sed 's/[0-9]* heartbeats/2 heartbeats/')"
+check "... each said" "1 1 1 1 1" \
+    "$(for p in "not JSON" "no message_type" "as_der is not base64" "not a DER certificate" "a binary frame"; do grep -c "$p" "$tmp/err"; done | paste -sd' ')"
+check "... nothing stored of them" "25 25" "$(stored "$tmp/b.db" "$tmp/garbage/expected")"
+
+start drop --drop-after 7 --oversize 2000000
+"$w" init "$tmp/c.db" >/dev/null
+out=$("$w" certstream "$tmp/c.db" --url "ws://127.0.0.1:$port/full-stream" --limit 21 2>"$tmp/err")
+check "dropped connections made again; what came twice stored once" \
+    "certstream: 21 certificates read, 7 new; 0 unreadable, 0 without DER, 0 binary, 3 oversized, 0 domain lists, 0 heartbeats|3" \
+    "$out|$(grep -c 'connected to' "$tmp/err")"
+check "... the loss said, with the wait" "1" \
+    "$(grep -c 'connection lost; again in 1 s' "$tmp/err" | sed 's/^[1-9][0-9]*$/1/')"
+check "... the oversized frame said" "3" "$(grep -c 'a frame over 1048576 bytes skipped' "$tmp/err")"
+
+start tls --tls-dir "$tmp/tlsd"
+"$w" init "$tmp/d.db" >/dev/null
+out=$("$w" certstream "$tmp/d.db" --url "wss://localhost:$port/full-stream" --cainfo "$tmp/tlsd/ca.pem" \
+    --limit 20 2>"$tmp/err")
+check "wss:// with the server's CA" "20" "$(echo "$out" | sed 's/.* read, \([0-9]*\) new.*/\1/')"
+"$w" certstream "$tmp/d.db" --url "wss://localhost:$port/full-stream" >"$tmp/out" 2>"$tmp/err" &
+spid=$!
+for _ in $(seq 50); do grep -q "again in" "$tmp/err" && break; sleep 0.1; done
+kill -TERM $spid
+wait $spid
+check "wss:// with a certificate that does not verify: said, nothing read, SIGTERM ends it (0)" \
+    "0|1|certstream: 0 certificates read, 0 new; 0 unreadable, 0 without DER, 0 binary, 0 oversized, 0 domain lists, 0 heartbeats" \
+    "$?|$(grep -c 'again in' "$tmp/err" | sed 's/^[1-9][0-9]*$/1/')|$(cat "$tmp/out")"
+
+start lite --rate 50
+"$w" init "$tmp/e.db" >/dev/null
+"$w" certstream "$tmp/e.db" --url "ws://127.0.0.1:$port/" >"$tmp/out" 2>"$tmp/err" &
+spid=$!
+for _ in $(seq 100); do [ "$(grep -c '"certificate_update"' "$tmp/lite/log")" -ge 20 ] && break; sleep 0.1; done
+sleep 0.5
+"$w" certstream "$tmp/e.db" --url "ws://127.0.0.1:$port/domains-only" >"$tmp/out2" 2>"$tmp/err2" &
+spid2=$!
+for _ in $(seq 100); do [ "$(grep -c '"dns_entries"' "$tmp/lite/log")" -ge 20 ] && break; sleep 0.1; done
+sleep 0.5
+kill -TERM $spid $spid2
+wait $spid $spid2
+check "the lite stream: counted as without DER, said once, nothing stored" \
+    "certstream: 0 certificates read, 0 new; 0 unreadable, 20 without DER, 0 binary, 0 oversized, 0 domain lists, 0 heartbeats|1|0" \
+    "$(cat "$tmp/out")|$(grep -c 'follow /full-stream' "$tmp/err")|$(sqlite3 "$tmp/e.db" "SELECT count(*) FROM cert")"
+check "the domains-only stream: counted" "20" \
+    "$(sed 's/.* \([0-9]*\) domain lists.*/\1/' "$tmp/out2")"
+
+check "no URL: status 2" "2" "$("$w" certstream "$tmp/a.db" >/dev/null 2>&1; echo $?)"
+check "an http:// URL: status 2" "2" \
+    "$("$w" certstream "$tmp/a.db" --url http://127.0.0.1:1/ >/dev/null 2>&1; echo $?)"
+out=$("$w" certstream --help) && [[ $out == "usage: ctlite-worker certstream"* ]] &&
+    pass "certstream --help" || fail "certstream --help" "$out"
