@@ -451,3 +451,9 @@ INSERT INTO setting(name, value, description) VALUES
 INSERT INTO setting(name, value, description) VALUES
     ('record_cert_domains', 0,
      '1: the domain table records the registrable domain of every certificate stored, not only those of rule hits, watches and queries; it then grows with every domain the logs carry');
+
+-- version 16
+INSERT INTO setting(name, value, description) VALUES
+    ('certstream_url', '',
+     'a CertStream full stream (ws:// or wss://) that ctlite-worker run follows too; empty: none'),
+    ('certstream_cainfo', '', 'CA certificates for a wss:// certstream_url; empty: the system''s');

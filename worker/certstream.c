@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "certstream.h"
 #include "certstream_message.h"
 #include "commands.h"
 #include "db.h"
@@ -31,26 +32,23 @@ static const char usage[] =
     "  --max-message BYTES  a longer frame is skipped (default 1048576)\n"
     "  --limit N            stop after N certificate messages\n";
 
-static volatile sig_atomic_t stopping;
-static struct lws_context *context;
-
-/* lws_service waits for the next event or timer: this timer makes the loop come round (for
- * commits and reconnections) five times a second. */
-static lws_sorted_usec_list_t tick;
-
-static void on_tick(lws_sorted_usec_list_t *sul)
-{
-    lws_sul_schedule(context, 0, sul, on_tick, 200 * LWS_US_PER_MS);
-}
+/* The stream of the command (not of run's thread), for its signal handler. */
+static volatile sig_atomic_t interrupted;
+static struct lws_context *command_context;
 
 static void on_signal(int sig)
 {
     (void)sig;
-    stopping = 1;
-    if (context) lws_cancel_service(context);
+    interrupted = 1;
+    if (command_context) lws_cancel_service(command_context);
 }
 
 struct stream {
+    struct lws_context *context;
+    lws_sorted_usec_list_t tick;
+    volatile sig_atomic_t *stop; /* set from outside: end */
+    int done;                    /* --limit reached */
+    atomic_int *stored;          /* set after a commit that stored certificates, if not NULL */
     sqlite3 *db;
     ctl_ingest *g;
     const char *url;
@@ -75,6 +73,14 @@ static double now(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* lws_service waits for the next event or timer: this timer makes the loop come round (for
+ * commits, reconnections and the stop flag) five times a second. */
+static void on_tick(lws_sorted_usec_list_t *sul)
+{
+    struct stream *s = lws_container_of(sul, struct stream, tick);
+    lws_sul_schedule(s->context, 0, sul, on_tick, 200 * LWS_US_PER_MS);
+}
+
 static long count_certs(sqlite3 *db)
 {
     sqlite3_stmt *st;
@@ -90,8 +96,12 @@ static long count_certs(sqlite3 *db)
 static int commit(struct stream *s)
 {
     if (!s->in_tx) return 0;
+    int stored = s->pending > 0;
     s->in_tx = 0, s->pending = 0;
-    if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK) return 0;
+    if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK) {
+        if (stored && s->stored) atomic_store(s->stored, 1);
+        return 0;
+    }
     fprintf(stderr, "ctlite-worker certstream: %s\n", sqlite3_errmsg(s->db));
     sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     return -1;
@@ -128,7 +138,7 @@ static void handle(struct stream *s)
                     m.index, *m.log_url ? m.log_url : "an unnamed log", err);
         } else
             s->certs++, s->pending++;
-        if (s->limit && s->certs + s->unreadable >= s->limit) stopping = 1;
+        if (s->limit && s->certs + s->unreadable >= s->limit) s->done = 1;
     }
     ctl_cs_message_clear(&m);
 }
@@ -163,7 +173,8 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
     case LWS_CALLBACK_CLIENT_CLOSED:
         /* A connection that was made starts the backoff over. */
         if (s->connected) s->backoff = 1;
-        if (!stopping && (reason == LWS_CALLBACK_CLIENT_CONNECTION_ERROR || s->connected))
+        if (!*s->stop && !s->done &&
+            (reason == LWS_CALLBACK_CLIENT_CONNECTION_ERROR || s->connected))
             fprintf(stderr, "ctlite-worker certstream: %s: %s; again in %.0f s\n", s->url,
                     reason == LWS_CALLBACK_CLIENT_CLOSED ? "connection lost"
                     : in                                 ? (const char *)in
@@ -182,7 +193,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
 static void connect_to(struct stream *s)
 {
     struct lws_client_connect_info ci = {
-        .context = context,
+        .context = s->context,
         .address = s->host,
         .port = s->port,
         .path = s->path,
@@ -216,34 +227,21 @@ static int parse_url(struct stream *s, const char *url)
     return 0;
 }
 
-int cmd_certstream(int argc, char **argv)
+int ctl_certstream_follow(const char *db_path, const struct ctl_certstream_options *o,
+                          volatile sig_atomic_t *stop, atomic_int *stored, FILE *out)
 {
-    if (argc >= 2 && is_help(argv[1])) return fputs(usage, stdout), 0;
-    if (argc < 2 || argv[1][0] == '-') return fputs(usage, stderr), 2;
-    struct stream s = {.max_message = 1 << 20, .backoff = 1};
-    const char *cainfo = NULL;
-    for (int i = 2; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[++i] : NULL;
-        char *end = NULL;
-        long n = v ? strtol(v, &end, 10) : 0;
-        int number = v && end != v && !*end && n > 0;
-        if (!strcmp(a, "--url") && v)
-            s.url = v;
-        else if (!strcmp(a, "--cainfo") && v)
-            cainfo = v;
-        else if (!strcmp(a, "--max-message") && number)
-            s.max_message = (size_t)n;
-        else if (!strcmp(a, "--limit") && number)
-            s.limit = n;
-        else
-            return fprintf(stderr, "ctlite-worker certstream: unexpected '%s'\n%s", a, usage), 2;
-    }
-    if (!s.url || parse_url(&s, s.url) < 0)
-        return fprintf(stderr, "ctlite-worker certstream: --url ws[s]://HOST[:PORT]/PATH is "
-                               "needed\n"),
-               2;
+    struct stream s = {.stop = stop,
+                       .stored = stored,
+                       .url = o->url,
+                       .max_message = o->max_message ? o->max_message : 1 << 20,
+                       .limit = o->limit,
+                       .backoff = 1};
     char err[512];
-    if (!(s.db = ctl_db_open(argv[1], NULL, NULL, err, sizeof err)))
+    if (!o->url || parse_url(&s, o->url) < 0)
+        return fprintf(stderr, "ctlite-worker certstream: %s: not a ws:// or wss:// URL\n",
+                       o->url ? o->url : "no URL"),
+               1;
+    if (!(s.db = ctl_db_open(db_path, NULL, NULL, err, sizeof err)))
         return fprintf(stderr, "ctlite-worker: %s\n", err), 1;
     int status = 1;
     if (!(s.g = ctl_ingest_new(s.db, err, sizeof err)) || ctl_ingest_refresh(s.g) < 0 ||
@@ -258,23 +256,22 @@ int cmd_certstream(int argc, char **argv)
         .port = CONTEXT_PORT_NO_LISTEN,
         .protocols = protocols,
         .options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT,
-        .client_ssl_ca_filepath = cainfo,
+        .client_ssl_ca_filepath = o->cainfo,
         .user = &s,
         .gid = -1,
         .uid = -1,
     };
-    if (!(context = lws_create_context(&info))) {
+    if (!(s.context = lws_create_context(&info))) {
         fprintf(stderr, "ctlite-worker certstream: libwebsockets cannot start\n");
         goto done;
     }
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
-    on_tick(&tick);
+    if (!stored) command_context = s.context;
+    on_tick(&s.tick);
     long before = count_certs(s.db);
     double last_commit = now();
-    while (!stopping && !s.failed) {
+    while (!*stop && !s.done && !s.failed) {
         if (!s.wsi && now() >= s.next_connect) connect_to(&s);
-        lws_service(context, 250);
+        lws_service(s.context, 250);
         /* Stored certificates become visible about once a second, as the tail's do. */
         if (s.in_tx && (s.pending >= 1000 || now() - last_commit >= 1)) {
             if (commit(&s) < 0) s.failed = 1;
@@ -282,15 +279,47 @@ int cmd_certstream(int argc, char **argv)
         }
     }
     if (commit(&s) == 0 && !s.failed) status = 0;
-    printf("certstream: %ld certificates read, %ld new; %ld unreadable, %ld without DER, %ld "
-           "binary, %ld oversized, %ld domain lists, %ld heartbeats\n",
-           s.certs, count_certs(s.db) - before, s.unreadable, s.no_der, s.binary, s.oversized,
-           s.domains, s.heartbeats);
+    fprintf(out,
+            "certstream: %ld certificates read, %ld new; %ld unreadable, %ld without DER, %ld "
+            "binary, %ld oversized, %ld domain lists, %ld heartbeats\n",
+            s.certs, count_certs(s.db) - before, s.unreadable, s.no_der, s.binary, s.oversized,
+            s.domains, s.heartbeats);
 done:
-    if (context) lws_context_destroy(context);
-    context = NULL;
+    if (!stored) command_context = NULL;
+    if (s.context) lws_context_destroy(s.context);
     ctl_ingest_free(s.g);
     free(s.buf);
     sqlite3_close(s.db);
     return status;
+}
+
+int cmd_certstream(int argc, char **argv)
+{
+    if (argc >= 2 && is_help(argv[1])) return fputs(usage, stdout), 0;
+    if (argc < 2 || argv[1][0] == '-') return fputs(usage, stderr), 2;
+    struct ctl_certstream_options o = {0};
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[++i] : NULL;
+        char *end = NULL;
+        long n = v ? strtol(v, &end, 10) : 0;
+        int number = v && end != v && !*end && n > 0;
+        if (!strcmp(a, "--url") && v)
+            o.url = v;
+        else if (!strcmp(a, "--cainfo") && v)
+            o.cainfo = v;
+        else if (!strcmp(a, "--max-message") && number)
+            o.max_message = (size_t)n;
+        else if (!strcmp(a, "--limit") && number)
+            o.limit = n;
+        else
+            return fprintf(stderr, "ctlite-worker certstream: unexpected '%s'\n%s", a, usage), 2;
+    }
+    struct stream check = {0};
+    if (!o.url || parse_url(&check, o.url) < 0)
+        return fprintf(stderr, "ctlite-worker certstream: --url ws[s]://HOST[:PORT]/PATH is "
+                               "needed\n"),
+               2;
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    return ctl_certstream_follow(argv[1], &o, &interrupted, NULL, stdout);
 }

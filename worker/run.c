@@ -2,11 +2,16 @@
  * commit that stored certificates, and after each crt.sh sync, the rules are evaluated and
  * what they raise is delivered at once; every few seconds the rules without certificates (a
  * stopped log) are looked at again and failed deliveries that are due are retried. */
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
+#include "certstream.h"
 #include "commands.h"
+#include "db.h"
 #include "notify.h"
 #include "rules.h"
 #include "tail.h"
@@ -22,11 +27,19 @@ static const char usage[] =
     "alerts they raise on the enabled channels of the channel table (see ctlite-worker notify)\n"
     "at once. Every 5 seconds the rules are also evaluated without new\n"
     "certificates, and deliveries that failed are retried when due; the channel table is read\n"
-    "again every minute. SIGINT or SIGTERM stops it cleanly: what was stored is committed and\n"
+    "again every minute. With the setting certstream_url (and certstream_cainfo), it also\n"
+    "follows that CertStream server as ctlite-worker certstream does, in a thread of its own,\n"
+    "and evaluates the rules within a second of what it stores.\n"
+    "SIGINT or SIGTERM stops it cleanly: what was stored is committed and\n"
     "every alert raised stays in alert_log, to be delivered by the next run or notify.\n"
     "Messages go to stderr; stdout carries only a stdout channel's alerts.\n";
 
 struct run {
+    const char *db_path;
+    char certstream_url[1024], certstream_cainfo[1024];
+    pthread_t certstream;
+    volatile sig_atomic_t certstream_stop;
+    atomic_int certstream_stored;
     struct ctl_http_config config;
     ctl_http *http;
     ctl_notify *nt;
@@ -74,6 +87,7 @@ static void after(void *user, sqlite3 *db, int stored)
     struct run *r = user;
     double now = mono();
     char err[1024];
+    if (atomic_exchange(&r->certstream_stored, 0)) stored = 1;
     double sync = query_number(db, crtsh_interval);
     if (sync > 0 && now - r->crtsh_at >= sync) {
         /* A sync waits for crt.sh, which can take a while: the logs wait meanwhile. */
@@ -96,6 +110,47 @@ static void after(void *user, sqlite3 *db, int stored)
     }
 }
 
+static void *follow_certstream(void *user)
+{
+    struct run *r = user;
+    struct ctl_certstream_options o = {
+        .url = r->certstream_url, .cainfo = *r->certstream_cainfo ? r->certstream_cainfo : NULL};
+    ctl_certstream_follow(r->db_path, &o, &r->certstream_stop, &r->certstream_stored, stderr);
+    return NULL;
+}
+
+/* Reads the certstream settings and starts its thread if one is set. */
+static int start_certstream(struct run *r)
+{
+    char err[512];
+    sqlite3 *db = ctl_db_open(r->db_path, NULL, NULL, err, sizeof err);
+    if (!db) return 0; /* the tail says why */
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT (SELECT value FROM setting WHERE name = 'certstream_url'), "
+                           "(SELECT value FROM setting WHERE name = 'certstream_cainfo')",
+                           -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW) {
+        const unsigned char *url = sqlite3_column_text(st, 0), *ca = sqlite3_column_text(st, 1);
+        snprintf(r->certstream_url, sizeof r->certstream_url, "%s", url ? (const char *)url : "");
+        snprintf(r->certstream_cainfo, sizeof r->certstream_cainfo, "%s",
+                 ca ? (const char *)ca : "");
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    if (!*r->certstream_url) return 0;
+    /* The signals are the tail's to take: the thread starts with them blocked. */
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &block, &old);
+    int rc = pthread_create(&r->certstream, NULL, follow_certstream, r);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (rc) return fprintf(stderr, "ctlite-worker run: %s\n", strerror(rc)), -1;
+    return 1;
+}
+
 int cmd_run(int argc, char **argv)
 {
     struct run r = {.rules_at = -1e9, .channels_at = -1e9, .crtsh_at = -1e9};
@@ -107,7 +162,16 @@ int cmd_run(int argc, char **argv)
         return fputs("ctlite-worker run: out of memory\n", stderr), 1;
     struct tail_hooks hooks = {
         .after = after, .user = &r, .usage = usage, .interval = 2, .partial_wait = 0};
+    int following = 0;
+    if (argc >= 2 && argv[1][0] != '-') {
+        r.db_path = argv[1];
+        if ((following = start_certstream(&r)) < 0) return 1;
+    }
     int rc = tail_main(argc, argv, &hooks);
+    if (following > 0) {
+        r.certstream_stop = 1;
+        pthread_join(r.certstream, NULL);
+    }
     ctl_notify_free(r.nt);
     ctl_http_free(r.http);
     return rc;

@@ -106,6 +106,22 @@ check "the lite stream: counted as without DER, said once, nothing stored" \
 check "the domains-only stream: counted" "20" \
     "$(sed 's/.* \([0-9]*\) domain lists.*/\1/' "$tmp/out2")"
 
+# run follows the stream too, with the setting, and the rules see what it stores.
+start run --rate 5
+"$w" init "$tmp/f.db" >/dev/null
+"$w" watch "$tmp/f.db" add brand paypal.com >/dev/null
+sqlite3 "$tmp/f.db" "INSERT INTO channel(name, kind, target) VALUES ('out', 'stdout', '-');
+    UPDATE setting SET value = 'ws://127.0.0.1:$port/full-stream' WHERE name = 'certstream_url'"
+"$w" run "$tmp/f.db" >"$tmp/run.out" 2>"$tmp/run.err" &
+rpid=$!
+for _ in $(seq 150); do grep -q 'paypa1.com' "$tmp/run.out" && break; sleep 0.1; done
+kill -TERM $rpid
+wait $rpid
+check "run with certstream_url: a look-alike from the stream alerted on stdout; SIGTERM: 0" \
+    "0|1" "$?|$(grep -c '"key":"paypa1.com ~ paypal.com"' "$tmp/run.out")"
+check "... the stream's summary on stderr" "1" \
+    "$(grep -c '^certstream: [0-9]* certificates read' "$tmp/run.err")"
+
 check "no URL: status 2" "2" "$("$w" certstream "$tmp/a.db" >/dev/null 2>&1; echo $?)"
 check "an http:// URL: status 2" "2" \
     "$("$w" certstream "$tmp/a.db" --url http://127.0.0.1:1/ >/dev/null 2>&1; echo $?)"
