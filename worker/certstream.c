@@ -57,7 +57,7 @@ struct stream {
     size_t max_message;
     long limit;
     struct lws *wsi;
-    int connected, in_tx, failed;
+    int connected, in_tx, failed, closing;
     double next_connect, backoff;
     char *buf; /* the frame being received */
     size_t len;
@@ -169,6 +169,12 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
         s->len += len;
         if (lws_is_final_fragment(wsi)) handle(s);
         break;
+    case LWS_CALLBACK_CLIENT_WRITEABLE:
+        if (s->closing) {
+            lws_close_reason(wsi, LWS_CLOSE_STATUS_NORMAL, NULL, 0);
+            return -1;
+        }
+        break;
     case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
     case LWS_CALLBACK_CLIENT_CLOSED:
         /* A connection that was made starts the backoff over. */
@@ -279,6 +285,12 @@ int ctl_certstream_follow(const char *db_path, const struct ctl_certstream_optio
         }
     }
     if (commit(&s) == 0 && !s.failed) status = 0;
+    /* Leave with a close frame (1000), for a second at most, rather than a dropped socket. */
+    if (s.connected) {
+        s.closing = 1;
+        lws_callback_on_writable(s.wsi);
+        for (double until = now() + 1; s.connected && now() < until;) lws_service(s.context, 100);
+    }
     fprintf(out,
             "certstream: %ld certificates read, %ld new; %ld unreadable, %ld without DER, %ld "
             "binary, %ld oversized, %ld domain lists, %ld heartbeats\n",

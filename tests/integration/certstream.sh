@@ -52,6 +52,8 @@ check "... marked as from certstream" "20" \
     "$(sqlite3 "$tmp/a.db" "SELECT count(*) FROM cert WHERE source = 'certstream'")"
 check "... the server's pings answered" "1" \
     "$(grep -q '"event": "pong"' "$tmp/plain/log" && echo 1)"
+check "... and a close frame at the end (1000)" "1" \
+    "$(grep -c '"event": "disconnect".*"code": 1000' "$tmp/plain/log")"
 
 start garbage --garbage --count 25 --heartbeat --rate 10
 "$w" init "$tmp/b.db" >/dev/null
