@@ -166,6 +166,10 @@ int ctl_probe_run(const struct ctl_probe_config *c, struct ctl_probe *p, size_t 
     int status = free_pages ? 0 : -1;
     while (status == 0 && (next < n || running)) {
         while (next < n && nfree) {
+            if (*p[next].error) { /* failed before it started */
+                next++;
+                continue;
+            }
             struct req *r = &reqs[next];
             *r = (struct req){.p = &p[next], .c = c, .verify = 1, .page = free_pages[--nfree]};
             next++;

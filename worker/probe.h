@@ -38,7 +38,8 @@ struct ctl_probe {
     char cert_serial[130];
 };
 
-/* Runs every probe of p[0..n). -1 with err when libcurl cannot start. */
+/* Runs every probe of p[0..n) but those whose error is already set (a host that did not
+ * resolve, say), which are left as they are. -1 with err when libcurl cannot start. */
 int ctl_probe_run(const struct ctl_probe_config *c, struct ctl_probe *p, size_t n, char *err,
                   size_t errsz);
 

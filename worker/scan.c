@@ -329,19 +329,11 @@ int cmd_scan(int argc, char **argv)
             if (!dns[i].ok) snprintf(p->error, sizeof p->error, "not resolved: %s", dns[i].error);
         }
     }
-    /* Only the resolved ones go out; the others keep their error. */
-    struct ctl_probe *go = calloc(nprobes ? nprobes : 1, sizeof *go);
-    size_t ngo = 0;
-    for (size_t i = 0; go && i < nprobes; i++)
-        if (probes[i].address) go[ngo++] = probes[i];
-    if (!go || ctl_probe_run(&o.probe, go, ngo, err, sizeof err) < 0) {
-        fprintf(stderr, "ctlite-worker scan: %s\n", go ? err : "out of memory");
-        free(go);
+    /* The ones that did not resolve keep their error and are not fetched. */
+    if (ctl_probe_run(&o.probe, probes, nprobes, err, sizeof err) < 0) {
+        fprintf(stderr, "ctlite-worker scan: %s\n", err);
         goto done;
     }
-    for (size_t i = 0, k = 0; i < nprobes; i++)
-        if (probes[i].address) probes[i] = go[k++];
-    free(go);
     long count[5] = {0};
     int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
     for (size_t i = 0; rc == SQLITE_OK && i < n; i++)
