@@ -9,6 +9,8 @@
 --   cert_id      the certificate that shows it (cert.id), or NULL
 --   detail       a JSON object with whatever explains the finding
 --   observed_at  when it happened, Unix seconds
+-- and, for a rule that reads names without a certificate (name_sighting, or observed_name):
+--   sighting_id  the sighting that shows it (name_sighting.id), or NULL
 -- The view `alerts` is the UNION ALL of every rule view; ctlite-worker rebuilds it when a rule
 -- view is added or dropped, and leaves out (with a message) a view whose columns are not
 -- these. A rule may return the same key many times (once per certificate that shows it): the
@@ -16,7 +18,8 @@
 --
 -- How rules are evaluated (ctlite-worker rules, and the tail before it prunes): each rule view
 -- on its own, from the rows with cert_id above the last certificate it evaluated and the rows
--- whose cert_id is NULL. SQLite pushes "cert_id > ?" down into the view, so a rule driven by
+-- whose cert_id is NULL (and sighting_id, for a rule that has it, is above the last sighting
+-- evaluated, or NULL too). SQLite pushes "cert_id > ?" down into the view, so a rule driven by
 -- cert_name or cert costs what the new certificates hold, not what the database holds. Every
 -- rules_recheck_interval seconds the rows of the watched domains' certificates are evaluated
 -- again, which is when time-driven findings (expiry) appear; when the watch list, allowlist
@@ -328,3 +331,107 @@ CREATE VIEW rule_site_up AS
                AS detail,
            up_since AS observed_at
       FROM host WHERE kind = 'hit' AND state = 'up';
+
+-- version 18
+-- The look-alike rules (typosquat, keyword, regex) also read the names that come without a
+-- certificate (name_sighting), through observed_name; their alerts carry the sighting's id.
+-- observed_name is a UNION ALL, and SQLite pushes the pass's filter ("cert_id > ?") into it
+-- through a join or a DISTINCT, but not through an aggregate: so lookalike_name is made
+-- DISTINCT rather than grouped (either keeps it from being flattened into the join with brand,
+-- and its rows are distinct anyway), and a keyword set's words are counted in subqueries.
+DROP VIEW rule_typosquat;
+DROP VIEW rule_keyword;
+DROP VIEW rule_regex;
+DROP VIEW lookalike_name;
+CREATE VIEW lookalike_name AS
+    SELECT DISTINCT cert_id, sighting_id, name, registrable, label, length(label) AS label_len, flabel,
+           length(flabel) AS flabel_len, sub_strip || label_strip AS strip,
+           length(sub_strip || label_strip) AS strip_len, '-' || flabel || '-' AS label_words,
+           label_strip, '.' || replace(fsub, '-', '.') || '.' AS sub_words, sub_strip,
+           length(sub_strip) AS sub_len
+      FROM (SELECT *, replace(flabel, '-', '') AS label_strip,
+                   replace(replace(fsub, '.', ''), '-', '') AS sub_strip
+              FROM (SELECT n.cert_id, n.sighting_id, n.name, n.registrable, n.label,
+                           domain_fold(n.label) AS flabel,
+                           domain_fold(substr(n.name, 1 + 2 * n.wildcard, length(n.name) -
+                                              2 * n.wildcard - length(n.registrable) - 1))
+                               AS fsub
+                      FROM (SELECT cert_id, sighting_id, name, registrable, wildcard,
+                                   substr(registrable, 1, length(registrable) -
+                                          length(public_suffix(registrable)) - 1) AS label
+                              FROM observed_name
+                             WHERE registrable IS NOT NULL
+                               -- Nothing to compare with: no name is worth folding.
+                               AND EXISTS (SELECT 1 FROM watch WHERE kind = 'brand')
+                               AND registrable NOT IN (SELECT domain FROM allowlist)
+                               AND registrable NOT IN (SELECT value FROM watch
+                                                        WHERE kind = 'brand')
+                               AND registrable NOT IN (SELECT registrable_domain(value)
+                                                         FROM watch WHERE kind = 'domain')) n));
+
+CREATE VIEW rule_typosquat AS
+    SELECT 'typosquat' AS rule, 'high' AS severity, registrable || ' ~ ' || brand AS key,
+           brand AS domain, cert_id, sighting_id,
+           json_object('name', name, 'registrable', registrable, 'brand', brand,
+                       'technique', technique, 'distance', distance) AS detail,
+           coalesce((SELECT logged_at FROM cert_key k WHERE k.cert_id = h.cert_id),
+                    (SELECT coalesce(logged_at, first_seen) FROM name_sighting s
+                      WHERE s.id = h.sighting_id)) AS observed_at
+      FROM (SELECT n.cert_id, n.sighting_id, n.name, n.registrable, b.domain AS brand,
+                   CASE WHEN n.flabel = b.fold AND n.label <> b.label THEN 'homograph'
+                        WHEN n.label = b.label THEN 'tld_swap'
+                        -- The length tests spare most pairs a function call.
+                        WHEN b.max_typo > 0 AND (
+                             (abs(n.label_len - b.label_len) <= b.max_typo AND
+                              damerau_levenshtein(n.label, b.label, b.max_typo) <= b.max_typo)
+                          OR (abs(n.flabel_len - b.len) <= b.max_typo AND
+                              damerau_levenshtein(n.flabel, b.fold, b.max_typo) <= b.max_typo)
+                          OR (abs(n.strip_len - b.len) <= b.max_typo AND
+                              damerau_levenshtein(n.strip, b.fold, b.max_typo) <= b.max_typo))
+                            THEN 'typo'
+                        WHEN n.flabel_len >= b.len AND (
+                             (b.len >= 4 AND instr(n.label_words, b.dash_word))
+                          OR (b.len >= 6 AND instr(n.label_strip, b.fold))) THEN 'combosquatting'
+                        WHEN n.sub_len >= b.len AND (
+                             (b.len >= 5 AND instr(n.sub_words, b.dot_word))
+                          OR (b.len >= 6 AND instr(n.sub_strip, b.fold))) THEN 'target_embedding'
+                   END AS technique,
+                   min(damerau_levenshtein(n.label, b.label),
+                       damerau_levenshtein(n.flabel, b.fold),
+                       damerau_levenshtein(n.strip, b.fold)) AS distance
+              FROM lookalike_name n JOIN brand b) h
+     WHERE technique IS NOT NULL
+    UNION ALL
+    SELECT 'typosquat', 'high', n.registrable || ' ~ ' || c.brand, c.brand, n.cert_id,
+           n.sighting_id,
+           json_object('name', n.name, 'registrable', n.registrable, 'brand', c.brand,
+                       'technique', 'candidate', 'fuzzer', c.fuzzer),
+           coalesce((SELECT logged_at FROM cert_key k WHERE k.cert_id = n.cert_id),
+                    (SELECT coalesce(logged_at, first_seen) FROM name_sighting s
+                      WHERE s.id = n.sighting_id))
+      FROM observed_name n JOIN brand_candidate c ON c.domain = n.registrable
+     WHERE n.registrable NOT IN (SELECT domain FROM allowlist)
+       AND n.registrable NOT IN (SELECT registrable_domain(value) FROM watch
+                                  WHERE kind = 'domain');
+
+CREATE VIEW rule_keyword AS
+    SELECT 'keyword' AS rule, 'medium' AS severity, name AS key, NULL AS domain, cert_id,
+           sighting_id,
+           json_object('name', name, 'keywords', json(words), 'threshold', threshold) AS detail,
+           coalesce((SELECT logged_at FROM cert_key k WHERE k.cert_id = m.cert_id),
+                    (SELECT coalesce(logged_at, first_seen) FROM name_sighting s
+                      WHERE s.id = m.sighting_id)) AS observed_at
+      FROM (SELECT n.cert_id, n.sighting_id, n.name, w.threshold,
+                   (SELECT json_group_array(word) FROM keyword k
+                     WHERE k.watch_id = w.id AND instr(n.name, k.word)) AS words
+              FROM observed_name n JOIN watch w ON w.kind = 'keywords') m
+     WHERE json_array_length(words) >= threshold;
+
+CREATE VIEW rule_regex AS
+    SELECT 'regex' AS rule, 'medium' AS severity, n.name AS key, NULL AS domain, n.cert_id,
+           n.sighting_id,
+           json_object('name', n.name, 'pattern', w.value) AS detail,
+           coalesce((SELECT logged_at FROM cert_key k WHERE k.cert_id = n.cert_id),
+                    (SELECT coalesce(logged_at, first_seen) FROM name_sighting s
+                      WHERE s.id = n.sighting_id)) AS observed_at
+      FROM observed_name n JOIN watch w ON w.kind = 'regex' AND n.name REGEXP w.value;

@@ -457,3 +457,47 @@ INSERT INTO setting(name, value, description) VALUES
     ('certstream_url', '',
      'a CertStream full stream (ws:// or wss://) that ctlite-worker run follows too; empty: none'),
     ('certstream_cainfo', '', 'CA certificates for a wss:// certstream_url; empty: the system''s');
+
+-- version 17
+-- Names that come without their certificate: CertStream's lite and domains-only streams and
+-- certificate.stream's domain lists. Nothing of such a certificate can be checked, and its
+-- serial, validity and issuer are unknown or only claimed, so the names are not made into cert
+-- rows: they have this table, which the look-alike rules read beside cert_name (through
+-- observed_name). A name the source places in a log entry is stored once per entry; one it
+-- gives without (domains-only) once each time it comes.
+CREATE TABLE name_sighting (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL,  -- as in cert_name
+    registrable TEXT,           -- as in cert_name
+    wildcard    INTEGER NOT NULL CHECK (wildcard IN (0, 1)),
+    source      TEXT NOT NULL,  -- 'certstream', 'certificate.stream'
+    log         TEXT,           -- the log's URL as the source gave it; NULL if it gave none
+    log_index   INTEGER,        -- the entry's index in that log
+    precert     INTEGER CHECK (precert IN (0, 1)), -- as the source says; NULL if it does not
+    logged_at   INTEGER,        -- when the log recorded the entry, Unix seconds, as said
+    first_seen  INTEGER NOT NULL DEFAULT (unixepoch()), -- when this database first had it
+    UNIQUE (log, log_index, name)
+) STRICT;
+CREATE INDEX name_sighting_registrable ON name_sighting(registrable);
+
+-- Every name the rules compare, with where it comes from: a certificate (cert_id) or a
+-- sighting (sighting_id). A filter on either column reaches its own table's key.
+CREATE VIEW observed_name AS
+    SELECT cert_id, NULL AS sighting_id, name, registrable, wildcard FROM cert_name
+    UNION ALL
+    SELECT NULL, id, name, registrable, wildcard FROM name_sighting;
+
+-- A rule view may have a column sighting_id: the sighting that shows a finding. Its alerts
+-- keep it, and each rule's pass marks the sightings it evaluated, as for certificates.
+ALTER TABLE alert_log ADD COLUMN sighting_id INTEGER; -- the sighting that raised it, if any
+CREATE INDEX alert_log_sighting ON alert_log(sighting_id) WHERE sighting_id IS NOT NULL;
+ALTER TABLE rule_state ADD COLUMN sighting_mark INTEGER NOT NULL DEFAULT 0;
+
+-- The sightings that retention never prunes: those of a watched domain's or brand's
+-- registrable domain, and those of alerts.
+CREATE VIEW sighting_keep(sighting_id) AS
+    SELECT s.id FROM watch w JOIN name_sighting s ON s.registrable = registrable_domain(w.value)
+     WHERE w.kind IN ('domain', 'brand')
+    UNION ALL
+    SELECT sighting_id FROM alert_log WHERE sighting_id IS NOT NULL;
+

@@ -1,8 +1,9 @@
 /* ctlite-worker certstream: certificates from a CertStream server (certstream-server-go's
  * websocket API, through libwebsockets: Debian's libcurl has no websockets) into the database,
  * as the log tail stores them. The full stream carries each certificate's DER, which is parsed
- * here like a log entry's; a message that cannot be read is counted and said, never stored
- * half. The connection is made again after a failure, with a backoff. */
+ * here like a log entry's; the lite and domains-only streams carry names alone, which become
+ * name sightings. A message that cannot be read is counted and said, never stored half. The
+ * connection is made again after a failure, with a backoff. */
 #include <libwebsockets.h>
 #include <signal.h>
 #include <stdio.h>
@@ -14,23 +15,26 @@
 #include "certstream_message.h"
 #include "commands.h"
 #include "db.h"
+#include "http.h"
 #include "ingest.h"
 
 static const char usage[] =
-    "usage: ctlite-worker certstream DB --url ws[s]://HOST[:PORT]/full-stream [options]\n"
+    "usage: ctlite-worker certstream DB --url ws[s]://HOST[:PORT]/PATH [options]\n"
     "\n"
-    "Follows a CertStream server (certstream-server-go, or a compatible one) and stores the\n"
-    "certificates of its full stream, with their names, as the log tail does (cert.source\n"
-    "'certstream'). The certificates are read from their DER, not from the server's fields.\n"
+    "Follows a CertStream server (certstream-server-go, or a compatible one). The certificates\n"
+    "of its full stream (/full-stream) are stored with their names as the log tail stores\n"
+    "them (cert.source 'certstream'), read from their DER, not from the server's fields. The\n"
+    "lite stream (/) and /domains-only carry no certificate: their names are stored in\n"
+    "name_sighting (source 'certstream'), which the look-alike rules read too.\n"
     "Messages that cannot be read (not JSON, bad base64 or DER, binary frames, frames over\n"
     "--max-message) are counted and said on stderr. The server's pings are answered; a lost\n"
     "connection is made again after 1 s, doubling to 60 s. SIGINT or SIGTERM stops it after\n"
     "committing what it has.\n"
     "\n"
-    "  --url URL            the stream: ws:// or wss://, path /full-stream\n"
+    "  --url URL            the stream: ws:// or wss://, path /full-stream, / or /domains-only\n"
     "  --cainfo FILE        CA certificates for wss:// (default: the system's)\n"
     "  --max-message BYTES  a longer frame is skipped (default 1048576)\n"
-    "  --limit N            stop after N certificate messages\n";
+    "  --limit N            stop after N messages with a certificate or names\n";
 
 /* The stream of the command (not of run's thread), for its signal handler. */
 static volatile sig_atomic_t interrupted;
@@ -63,7 +67,8 @@ struct stream {
     size_t len;
     int skip; /* the rest of this frame is dropped: binary, or too long */
     /* counts */
-    long certs, pending, unreadable, binary, oversized, no_der, domains, heartbeats;
+    long certs, pending, unreadable, binary, oversized, no_der, domains, heartbeats, names,
+        not_host;
 };
 
 static double now(void)
@@ -107,6 +112,43 @@ static int commit(struct stream *s)
     return -1;
 }
 
+static void begin(struct stream *s)
+{
+    if (!s->in_tx && sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK)
+        s->in_tx = 1;
+}
+
+/* The names of a message that carries no certificate (the lite stream, domains-only) become
+ * sightings: the server's word is all there is of them. */
+static void store_sightings(struct stream *s, const struct ctl_cs_message *m)
+{
+    struct ctl_sighting where = {
+        .source = "certstream",
+        .log = m->kind == CTL_CS_CERTIFICATE && *m->log_url ? m->log_url : NULL,
+        .log_index = m->kind == CTL_CS_CERTIFICATE ? m->index : -1,
+        .precert = m->kind == CTL_CS_CERTIFICATE ? m->precert : -1,
+        .logged_at = (int64_t)m->seen,
+    };
+    begin(s);
+    for (size_t i = 0; i < m->nnames && !s->failed; i++) {
+        char why[300];
+        int rc = ctl_ingest_sighting(s->g, &where, m->names[i], why, sizeof why);
+        if (rc < 0) {
+            fprintf(stderr, "ctlite-worker certstream: %s\n", why);
+            s->failed = 1;
+        } else if (rc == 0) {
+            char shown[200];
+            ctl_http_printable(shown, sizeof shown, m->names[i], strlen(m->names[i]));
+            if (!s->not_host++)
+                fprintf(stderr,
+                        "ctlite-worker certstream: a name skipped, %s: \"%s\" (more are "
+                        "counted)\n",
+                        why, shown);
+        } else
+            s->names++, s->pending++;
+    }
+}
+
 static void handle(struct stream *s)
 {
     struct ctl_cs_message m;
@@ -117,15 +159,15 @@ static void handle(struct stream *s)
         return;
     }
     if (m.kind == CTL_CS_HEARTBEAT) s->heartbeats++;
-    if (m.kind == CTL_CS_DOMAINS) s->domains++;
-    if (m.kind == CTL_CS_CERTIFICATE && !m.der) {
-        /* The lite stream: the server's word for a certificate it does not show. */
-        if (!s->no_der++)
-            fprintf(stderr, "ctlite-worker certstream: messages without the certificate's DER "
-                            "are skipped: follow /full-stream\n");
+    if (m.kind == CTL_CS_DOMAINS || (m.kind == CTL_CS_CERTIFICATE && !m.der)) {
+        if (m.kind == CTL_CS_DOMAINS)
+            s->domains++;
+        else
+            s->no_der++;
+        store_sightings(s, &m);
+        if (s->limit && s->certs + s->unreadable + s->domains + s->no_der >= s->limit) s->done = 1;
     } else if (m.kind == CTL_CS_CERTIFICATE) {
-        if (!s->in_tx && sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK)
-            s->in_tx = 1;
+        begin(s);
         int64_t id;
         int rc = ctl_ingest_cert(s->g, m.der, m.der_len, (int64_t)(m.seen * 1000), "certstream",
                                  &id, err, sizeof err);
@@ -138,7 +180,7 @@ static void handle(struct stream *s)
                     m.index, *m.log_url ? m.log_url : "an unnamed log", err);
         } else
             s->certs++, s->pending++;
-        if (s->limit && s->certs + s->unreadable >= s->limit) s->done = 1;
+        if (s->limit && s->certs + s->unreadable + s->domains + s->no_der >= s->limit) s->done = 1;
     }
     ctl_cs_message_clear(&m);
 }
@@ -292,10 +334,11 @@ int ctl_certstream_follow(const char *db_path, const struct ctl_certstream_optio
         for (double until = now() + 1; s.connected && now() < until;) lws_service(s.context, 100);
     }
     fprintf(out,
-            "certstream: %ld certificates read, %ld new; %ld unreadable, %ld without DER, %ld "
-            "binary, %ld oversized, %ld domain lists, %ld heartbeats\n",
-            s.certs, count_certs(s.db) - before, s.unreadable, s.no_der, s.binary, s.oversized,
-            s.domains, s.heartbeats);
+            "certstream: %ld certificates read, %ld new; %ld names without their certificate "
+            "(%ld lite messages, %ld domain lists), %ld not host names; %ld unreadable, %ld "
+            "binary, %ld oversized, %ld heartbeats\n",
+            s.certs, count_certs(s.db) - before, s.names, s.no_der, s.domains, s.not_host,
+            s.unreadable, s.binary, s.oversized, s.heartbeats);
 done:
     if (!stored) command_context = NULL;
     if (s.context) lws_context_destroy(s.context);

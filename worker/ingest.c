@@ -6,7 +6,7 @@
 #include "ingest.h"
 #include "x509.h"
 
-enum { CERT, CERT_ID, NAME, SEEN, ENTRY, MALFORMED, WATCHED, NSTMT };
+enum { CERT, CERT_ID, NAME, SEEN, ENTRY, MALFORMED, WATCHED, SIGHTING, NSTMT };
 
 static const char *const sql[NSTMT] = {
     [CERT] = "INSERT INTO cert(sha256, tbs_sha256, serial, issuer_name, subject_cn, not_before, "
@@ -21,6 +21,9 @@ static const char *const sql[NSTMT] = {
     [MALFORMED] = "INSERT INTO malformed_entry(log, idx, error, leaf) VALUES (?1, ?2, ?3, ?4) "
                   "ON CONFLICT DO NOTHING",
     [WATCHED] = "SELECT value, scope = 'subtree' FROM watch WHERE kind = 'domain' ORDER BY value",
+    [SIGHTING] = "INSERT INTO name_sighting(name, registrable, wildcard, source, log, log_index, "
+                 "precert, logged_at) VALUES (?1, registrable_domain(?1), ?2, ?3, ?4, ?5, ?6, ?7) "
+                 "ON CONFLICT DO NOTHING",
 };
 
 /* A watched domain, for seen_name: names under no watched domain are not recorded there,
@@ -160,17 +163,26 @@ struct names {
     char last[CTL_HOST_MAX + 3]; /* the subject's CN is most often the first DNS name too */
 };
 
+/* name in cert_name's form into canon: lowercase A-labels, '*.' kept. 1 for a wildcard, 0 for
+ * another host name, -1 for what is not a host name. */
+static int canon_name(const char *name, char canon[CTL_HOST_MAX + 3])
+{
+    size_t len = strlen(name);
+    int wild = ctl_is_wildcard(name, len);
+    int k = ctl_host_canon(name, len, canon + (wild ? 2 : 0));
+    if (k < 0 || (wild && k + 2 > CTL_HOST_MAX)) return -1;
+    if (wild) memcpy(canon, "*.", 2);
+    return wild;
+}
+
 /* Stores a DNS name, and a common name that is a host name: lowercase, '*.' kept. */
 static void add_name(void *user, const char *type, const char *name)
 {
     struct names *n = user;
     if (n->failed || (strcmp(type, "dns") != 0 && strcmp(type, "cn") != 0)) return;
-    size_t len = strlen(name);
     char canon[CTL_HOST_MAX + 3];
-    int wild = ctl_is_wildcard(name, len);
-    int k = ctl_host_canon(name, len, canon + (wild ? 2 : 0));
-    if (k < 0 || (wild && k + 2 > CTL_HOST_MAX)) return; /* an organisation, say */
-    if (wild) memcpy(canon, "*.", 2);
+    int wild = canon_name(name, canon);
+    if (wild < 0) return; /* an organisation, say */
     if (!strcmp(canon, n->last)) return;
     memcpy(n->last, canon, sizeof canon);
     sqlite3_stmt *s = n->g->st[NAME];
@@ -275,6 +287,36 @@ int ctl_ingest_entry(ctl_ingest *g, int64_t log, uint64_t idx, const struct ctl_
     return 0;
 }
 
+int ctl_ingest_sighting(ctl_ingest *g, const struct ctl_sighting *s, const char *name, char *why,
+                        size_t whysz)
+{
+    char canon[CTL_HOST_MAX + 3];
+    int wild = canon_name(name, canon);
+    if (wild < 0) return snprintf(why, whysz, "not a host name"), 0;
+    sqlite3_stmt *st = g->st[SIGHTING];
+    sqlite3_bind_text(st, 1, canon, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, wild);
+    sqlite3_bind_text(st, 3, s->source, -1, SQLITE_STATIC);
+    if (s->log)
+        sqlite3_bind_text(st, 4, s->log, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 4);
+    if (s->log_index >= 0)
+        sqlite3_bind_int64(st, 5, s->log_index);
+    else
+        sqlite3_bind_null(st, 5);
+    if (s->precert >= 0)
+        sqlite3_bind_int(st, 6, s->precert);
+    else
+        sqlite3_bind_null(st, 6);
+    if (s->logged_at > 0)
+        sqlite3_bind_int64(st, 7, s->logged_at);
+    else
+        sqlite3_bind_null(st, 7);
+    if (run(st) < 0) return snprintf(why, whysz, "%s", sqlite3_errmsg(g->db)), -1;
+    return 1;
+}
+
 int ctl_ingest_prune(sqlite3 *db, char *err, size_t errsz)
 {
     /* Set by set: with foreign keys on, each certificate deleted would scan log_entry and
@@ -291,6 +333,10 @@ int ctl_ingest_prune(sqlite3 *db, char *err, size_t errsz)
         "UPDATE seen_name SET first_cert_id = NULL WHERE first_cert_id IN doomed;"
         "DELETE FROM cert WHERE id IN doomed;"
         "DROP TABLE doomed;"
+        "DELETE FROM name_sighting WHERE first_seen < unixepoch() - "
+        "  (SELECT coalesce(max(value), 86400) FROM setting WHERE name = 'retention')"
+        "  AND id <= (SELECT coalesce(min(sighting_mark), 0) FROM rule_state)"
+        "  AND id NOT IN (SELECT sighting_id FROM sighting_keep);"
         "COMMIT;";
     char *msg = NULL;
     int rc = sqlite3_exec(db, prune, NULL, NULL, &msg) == SQLITE_OK ? 0 : -1;

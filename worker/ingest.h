@@ -36,9 +36,25 @@ int ctl_ingest_entry(ctl_ingest *g, int64_t log, uint64_t idx, const struct ctl_
                      const uint8_t *der, size_t n, const char *source, int *malformed, char *err,
                      size_t errsz);
 
+/* Where a name that comes without its certificate was seen: a name_sighting row's fields. */
+struct ctl_sighting {
+    const char *source; /* 'certstream', 'certificate.stream' */
+    const char *log;    /* the log's URL as the source gave it, or NULL */
+    int64_t log_index;  /* the entry's index in that log, or -1 */
+    int precert;        /* 1 or 0 as the source says, or -1 when it does not */
+    int64_t logged_at;  /* when the log recorded the entry, Unix seconds, or 0 */
+};
+
+/* Stores name (as the source sent it) as seen by s, once per log entry. 1 when stored or
+ * already there; 0 with why when name is not a host name (nor a wildcard of one); -1 with why
+ * on a database error. */
+int ctl_ingest_sighting(ctl_ingest *g, const struct ctl_sighting *s, const char *name, char *why,
+                        size_t whysz);
+
 /* Deletes the certificates older than the retention setting that the view cert_keep does
- * not hold and every rule has evaluated (rule_state), with their names and log entries. 0, or -1
- * with err. Not within a transaction. */
+ * not hold and every rule has evaluated (rule_state), with their names and log entries, and
+ * likewise the name sightings that sighting_keep does not hold. 0, or -1 with err. Not within a
+ * transaction. */
 int ctl_ingest_prune(sqlite3 *db, char *err, size_t errsz);
 
 #endif

@@ -4,13 +4,17 @@
 
 #include "rules.h"
 
-/* The columns of a rule view, sorted by name: how the check compares them. */
+/* The columns of a rule view, sorted by name: how the check compares them. A rule that reads
+ * name_sighting has sighting_id too. */
 static const char columns[] = "cert_id,detail,domain,key,observed_at,rule,severity";
+static const char sighting_columns[] = "cert_id,detail,domain,key,observed_at,rule,severity,"
+                                       "sighting_id";
 /* ... and in the order the alerts view and alert_log take them. */
 static const char select_list[] = "rule, severity, key, domain, cert_id, detail, observed_at";
 
 struct rule {
-    char *name; /* the view's name */
+    char *name;    /* the view's name */
+    int sightings; /* it has a column sighting_id */
 };
 
 static void reportf(ctl_rules_report *report, void *user, const char *fmt, const char *a,
@@ -74,10 +78,10 @@ static int find_rules(sqlite3 *db, struct rule **out, struct ctl_rules_pass *pas
         if (qrc != SQLITE_OK) {
             reportf(report, user, "%s: cannot be read, left out: %s", name, sqlite3_errmsg(db));
             pass->refused++;
-        } else if (!have || strcmp(have, columns) != 0) {
+        } else if (!have || (strcmp(have, columns) != 0 && strcmp(have, sighting_columns) != 0)) {
             reportf(report, user,
                     "%s: its columns are (%s), but a rule view has exactly rule, severity, key, "
-                    "domain, cert_id, detail and observed_at: left out",
+                    "domain, cert_id, detail and observed_at (and may have sighting_id): left out",
                     name, have ? have : "");
             pass->refused++;
         } else {
@@ -89,6 +93,7 @@ static int find_rules(sqlite3 *db, struct rule **out, struct ctl_rules_pass *pas
                 return snprintf(err, errsz, "out of memory"), -1;
             }
             rules = grown;
+            rules[n].sightings = strcmp(have, sighting_columns) == 0;
             rules[n++].name = copy;
         }
         sqlite3_free(have);
@@ -133,17 +138,19 @@ static int build_alerts(sqlite3 *db, const struct rule *rules, int n, char *err,
 }
 
 /* Runs one INSERT of the rule's rows that match where (a condition on the view's columns, ?1
- * and ?2 the bounds of the new certificates) into alert_log. Adds the alerts raised to *raised.
- * SQLite pushes the condition down into the view, which is what keeps a pass cheap. */
-static int raise_rows(sqlite3 *db, const char *rule, const char *where, sqlite3_int64 mark,
+ * and ?2 the bounds of the new certificates or sightings) into alert_log. Adds the alerts
+ * raised to *raised. SQLite pushes the condition down into the view, which is what keeps a
+ * pass cheap. */
+static int raise_rows(sqlite3 *db, const struct rule *rule, const char *where, sqlite3_int64 mark,
                       sqlite3_int64 top, int *raised)
 {
     char *sql = sqlite3_mprintf(
-        "INSERT INTO alert_log(rule, key, severity, detail, domain, cert_id, observed_at) "
+        "INSERT INTO alert_log(rule, key, severity, detail, domain, cert_id, sighting_id, "
+        "observed_at) "
         "SELECT rule, key, severity, iif(json_valid(detail), detail, json_quote(detail)), "
-        "domain, cert_id, coalesce(observed_at, unixepoch()) FROM \"%w\" WHERE %s "
+        "domain, cert_id, %s, coalesce(observed_at, unixepoch()) FROM \"%w\" WHERE %s "
         "ON CONFLICT (rule, key) DO NOTHING",
-        rule, where);
+        rule->sightings ? "sighting_id" : "NULL", rule->name, where);
     sqlite3_stmt *st = NULL;
     int rc = sql ? sqlite3_prepare_v2(db, sql, -1, &st, NULL) : SQLITE_NOMEM;
     sqlite3_free(sql);
@@ -165,7 +172,12 @@ static int raise_rows(sqlite3 *db, const char *rule, const char *where, sqlite3_
 /* What a rule's pass covers, from its state. */
 struct plan {
     int full, watched;
-    sqlite3_int64 mark;
+    sqlite3_int64 mark, sighting_mark;
+};
+
+/* Where a pass stops: the newest certificate and sighting when it began. */
+struct top {
+    sqlite3_int64 cert, sighting;
 };
 
 static int plan_rule(sqlite3 *db, const char *rule, enum ctl_rules_scope scope, const char *fp,
@@ -183,7 +195,7 @@ static int plan_rule(sqlite3 *db, const char *rule, enum ctl_rules_scope scope, 
         db,
         "SELECT cert_mark, fingerprint IS NOT ?2, coalesce(watched_at, 0) + "
         "(SELECT coalesce(max(value), 3600) FROM setting WHERE name = 'rules_recheck_interval') "
-        "<= unixepoch() FROM rule_state WHERE rule = ?1",
+        "<= unixepoch(), sighting_mark FROM rule_state WHERE rule = ?1",
         -1, &st, NULL);
     if (rc != SQLITE_OK) return rc;
     sqlite3_bind_text(st, 1, rule, -1, SQLITE_STATIC);
@@ -194,6 +206,7 @@ static int plan_rule(sqlite3 *db, const char *rule, enum ctl_rules_scope scope, 
         p->mark = sqlite3_column_int64(st, 0);
         p->full = scope == CTL_RULES_FULL || sqlite3_column_int(st, 1);
         p->watched = sqlite3_column_int(st, 2);
+        p->sighting_mark = sqlite3_column_int64(st, 3);
         rc = SQLITE_OK;
     }
     sqlite3_finalize(st);
@@ -202,16 +215,23 @@ static int plan_rule(sqlite3 *db, const char *rule, enum ctl_rules_scope scope, 
 
 /* Evaluates one rule in a savepoint. Returns SQLITE_OK, or the rule's error, rolled back, with
  * its message in *why (sqlite3_free). */
-static int eval_rule(sqlite3 *db, const char *rule, const struct plan *p, sqlite3_int64 top,
-                     const char *fp, int *raised, char **why)
+static int eval_rule(sqlite3 *db, const struct rule *rule, const struct plan *p,
+                     const struct top *top, const char *fp, int *raised, char **why)
 {
     int n = 0, rc = sqlite3_exec(db, "SAVEPOINT rule", NULL, NULL, NULL);
     if (rc != SQLITE_OK) return rc;
     if (p->full)
         rc = raise_rows(db, rule, "1", 0, 0, &n);
     else {
-        rc = raise_rows(db, rule, "cert_id > ?1 AND cert_id <= ?2", p->mark, top, &n);
-        if (rc == SQLITE_OK) rc = raise_rows(db, rule, "cert_id IS NULL", 0, 0, &n);
+        rc = raise_rows(db, rule, "cert_id > ?1 AND cert_id <= ?2", p->mark, top->cert, &n);
+        if (rc == SQLITE_OK && rule->sightings)
+            rc = raise_rows(db, rule, "sighting_id > ?1 AND sighting_id <= ?2", p->sighting_mark,
+                            top->sighting, &n);
+        if (rc == SQLITE_OK)
+            rc = raise_rows(db, rule,
+                            rule->sightings ? "cert_id IS NULL AND sighting_id IS NULL"
+                                            : "cert_id IS NULL",
+                            0, 0, &n);
         /* Time-driven findings (expiry) concern the watched domains' own certificates. */
         if (rc == SQLITE_OK && p->watched)
             rc = raise_rows(db, rule, "cert_id IN (SELECT cert_id FROM watched_name)", 0, 0, &n);
@@ -225,7 +245,7 @@ static int eval_rule(sqlite3 *db, const char *rule, const struct plan *p, sqlite
                                "UPDATE rule_state SET error = ?2, error_at = unixepoch() "
                                "WHERE rule = ?1",
                                -1, &st, NULL) == SQLITE_OK) {
-            sqlite3_bind_text(st, 1, rule, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 1, rule->name, -1, SQLITE_STATIC);
             sqlite3_bind_text(st, 2, msg ? msg : "out of memory", -1, SQLITE_STATIC);
             sqlite3_step(st);
             sqlite3_finalize(st);
@@ -235,18 +255,20 @@ static int eval_rule(sqlite3 *db, const char *rule, const struct plan *p, sqlite
     }
     sqlite3_stmt *st;
     rc = sqlite3_prepare_v2(db,
-                            "UPDATE rule_state SET cert_mark = ?2, raised = raised + ?3, "
+                            "UPDATE rule_state SET cert_mark = ?2, sighting_mark = ?7, "
+                            "raised = raised + ?3, "
                             "full_at = iif(?4, unixepoch(), full_at), "
                             "watched_at = iif(?4 OR ?5, unixepoch(), watched_at), "
                             "fingerprint = ?6, error = NULL, error_at = NULL WHERE rule = ?1",
                             -1, &st, NULL);
     if (rc == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, rule, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, top);
+        sqlite3_bind_text(st, 1, rule->name, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, top->cert);
         sqlite3_bind_int(st, 3, n);
         sqlite3_bind_int(st, 4, p->full);
         sqlite3_bind_int(st, 5, p->watched);
         sqlite3_bind_text(st, 6, fp, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 7, top->sighting);
         rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(db);
         sqlite3_finalize(st);
     }
@@ -349,18 +371,20 @@ int ctl_rules_run(sqlite3 *db, enum ctl_rules_scope scope, struct ctl_rules_pass
     if (exec(db, "BEGIN IMMEDIATE", err, errsz) < 0) return -1;
     struct rule *rules = NULL;
     int n = find_rules(db, &rules, pass, report, user, err, errsz), rc = SQLITE_OK;
-    char *fp = NULL, *top_text = NULL, *last_alert = NULL, *last_cert = NULL;
+    char *fp = NULL, *top_text = NULL, *top_sighting = NULL, *last_alert = NULL, *last_cert = NULL;
     if (n < 0 || build_alerts(db, rules, n, err, errsz) < 0) goto fail;
     fp = fingerprint(db, &rc);
     if (rc == SQLITE_OK)
         top_text = query_text(db, "SELECT coalesce(max(id), 0) FROM cert", NULL, &rc);
+    if (rc == SQLITE_OK)
+        top_sighting = query_text(db, "SELECT coalesce(max(id), 0) FROM name_sighting", NULL, &rc);
     if (rc == SQLITE_OK)
         last_alert = query_text(db, "SELECT coalesce(max(id), 0) FROM alert_log", NULL, &rc);
     /* Where the previous pass stopped: the furthest mark (a failing rule's stays behind). */
     if (rc == SQLITE_OK)
         last_cert = query_text(db, "SELECT coalesce(max(cert_mark), 0) FROM rule_state", NULL, &rc);
     if (rc != SQLITE_OK) goto db_fail;
-    sqlite3_int64 top = top_text ? atoll(top_text) : 0;
+    struct top top = {top_text ? atoll(top_text) : 0, top_sighting ? atoll(top_sighting) : 0};
     if (sync_candidates(db, fp, err, errsz) < 0) goto fail;
     /* A rule view dropped leaves no state behind to hold back pruning. */
     sqlite3_str *keep = sqlite3_str_new(db);
@@ -379,7 +403,7 @@ int ctl_rules_run(sqlite3 *db, enum ctl_rules_scope scope, struct ctl_rules_pass
         if (rc != SQLITE_OK) goto db_fail;
         pass->rules++;
         char *why = NULL;
-        if (eval_rule(db, rules[i].name, &p, top, fp, &pass->raised, &why) != SQLITE_OK) {
+        if (eval_rule(db, &rules[i], &p, &top, fp, &pass->raised, &why) != SQLITE_OK) {
             pass->failed++;
             reportf(report, user, "%s: failed, tried again next pass: %s", rules[i].name,
                     why ? why : "out of memory");
@@ -388,12 +412,13 @@ int ctl_rules_run(sqlite3 *db, enum ctl_rules_scope scope, struct ctl_rules_pass
     }
     /* Watches and hits first: the more telling source of a domain met both ways. */
     if (ctl_rules_record_domains(db, last_alert ? atoll(last_alert) : 0, err, errsz) < 0 ||
-        record_cert_domains(db, last_cert ? atoll(last_cert) : 0, top, err, errsz) < 0 ||
+        record_cert_domains(db, last_cert ? atoll(last_cert) : 0, top.cert, err, errsz) < 0 ||
         exec(db, "COMMIT", err, errsz) < 0)
         goto fail;
     for (int i = 0; i < n; i++) sqlite3_free(rules[i].name);
     free(rules);
-    sqlite3_free(fp), sqlite3_free(top_text), sqlite3_free(last_alert), sqlite3_free(last_cert);
+    sqlite3_free(fp), sqlite3_free(top_text), sqlite3_free(top_sighting);
+    sqlite3_free(last_alert), sqlite3_free(last_cert);
     return 0;
 db_fail:
     snprintf(err, errsz, "%s", sqlite3_errmsg(db));
@@ -401,6 +426,7 @@ fail:
     sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
     for (int i = 0; i < n; i++) sqlite3_free(rules[i].name);
     free(rules);
-    sqlite3_free(fp), sqlite3_free(top_text), sqlite3_free(last_alert), sqlite3_free(last_cert);
+    sqlite3_free(fp), sqlite3_free(top_text), sqlite3_free(top_sighting);
+    sqlite3_free(last_alert), sqlite3_free(last_cert);
     return -1;
 }

@@ -2,7 +2,8 @@
 # certstream_server.py, certstream-server-go's messages): certificates stored from their DER
 # with their names, deduplicated across reconnections; garbage frames (not JSON, a JSON array,
 # bad base64, bad DER, binary), an oversized frame, heartbeats, pings answered, dropped
-# connections made again, wss://, the lite and domains-only streams, and SIGTERM.
+# connections made again, wss://, the lite and domains-only streams' names as sightings that
+# the rules read, and SIGTERM.
 set -u
 . "$(dirname "$0")/../lib.sh"
 tmp=$(mktemp -d)
@@ -44,7 +45,7 @@ start plain --ping-interval 1 --rate 8
 "$w" init "$tmp/a.db" >/dev/null
 out=$("$w" certstream "$tmp/a.db" --url "ws://127.0.0.1:$port/full-stream" --limit 20 2>"$tmp/err")
 check "the full stream: 20 certificates read and stored" \
-    "0|certstream: 20 certificates read, 20 new; 0 unreadable, 0 without DER, 0 binary, 0 oversized, 0 domain lists, 0 heartbeats" \
+    "0|certstream: 20 certificates read, 20 new; 0 names without their certificate (0 lite messages, 0 domain lists), 0 not host names; 0 unreadable, 0 binary, 0 oversized, 0 heartbeats" \
     "$?|$out"
 check "... each with its precertificate flag and every name, from its DER" "20 20" \
     "$(stored "$tmp/a.db" "$tmp/plain/expected")"
@@ -62,7 +63,7 @@ start garbage --garbage --count 25 --heartbeat --rate 10
 # 25 certificates and, before each 5th, a bad frame: four unreadable texts and a binary one.
 out=$("$w" certstream "$tmp/b.db" --url "ws://127.0.0.1:$port/full-stream" --limit 29 2>"$tmp/err")
 check "garbage: counted, said, skipped; the rest stored" \
-    "certstream: 25 certificates read, 25 new; 4 unreadable, 0 without DER, 1 binary, 0 oversized, 0 domain lists, 2 heartbeats" \
+    "certstream: 25 certificates read, 25 new; 0 names without their certificate (0 lite messages, 0 domain lists), 0 not host names; 4 unreadable, 1 binary, 0 oversized, 2 heartbeats" \
     "$(echo "$out" | sed 's/[0-9]* heartbeats/2 heartbeats/')"
 check "... each said" "1 1 1 1 1" \
     "$(for p in "not JSON" "no message_type" "as_der is not base64" "not a DER certificate" "a binary frame"; do grep -c "$p" "$tmp/err"; done | paste -sd' ')"
@@ -72,7 +73,7 @@ start drop --drop-after 7 --oversize 2000000
 "$w" init "$tmp/c.db" >/dev/null
 out=$("$w" certstream "$tmp/c.db" --url "ws://127.0.0.1:$port/full-stream" --limit 21 2>"$tmp/err")
 check "dropped connections made again; what came twice stored once" \
-    "certstream: 21 certificates read, 7 new; 0 unreadable, 0 without DER, 0 binary, 3 oversized, 0 domain lists, 0 heartbeats|3" \
+    "certstream: 21 certificates read, 7 new; 0 names without their certificate (0 lite messages, 0 domain lists), 0 not host names; 0 unreadable, 0 binary, 3 oversized, 0 heartbeats|3" \
     "$out|$(grep -c 'connected to' "$tmp/err")"
 check "... the loss said, with the wait" "1" \
     "$(grep -c 'connection lost; again in 1 s' "$tmp/err" | sed 's/^[1-9][0-9]*$/1/')"
@@ -89,26 +90,31 @@ for _ in $(seq 50); do grep -q "again in" "$tmp/err" && break; sleep 0.1; done
 kill -TERM $spid
 wait $spid
 check "wss:// with a certificate that does not verify: said, nothing read, SIGTERM ends it (0)" \
-    "0|1|certstream: 0 certificates read, 0 new; 0 unreadable, 0 without DER, 0 binary, 0 oversized, 0 domain lists, 0 heartbeats" \
+    "0|1|certstream: 0 certificates read, 0 new; 0 names without their certificate (0 lite messages, 0 domain lists), 0 not host names; 0 unreadable, 0 binary, 0 oversized, 0 heartbeats" \
     "$?|$(grep -c 'again in' "$tmp/err" | sed 's/^[1-9][0-9]*$/1/')|$(cat "$tmp/out")"
 
-start lite --rate 50
+printf '%s\n' "www.paypa1.com paypa1.com" "cn=not_a_host! www.fine.example" >"$tmp/lite-names"
+start lite --names "$tmp/lite-names" --count 4
 "$w" init "$tmp/e.db" >/dev/null
-"$w" certstream "$tmp/e.db" --url "ws://127.0.0.1:$port/" >"$tmp/out" 2>"$tmp/err" &
-spid=$!
-for _ in $(seq 100); do [ "$(grep -c '"certificate_update"' "$tmp/lite/log")" -ge 20 ] && break; sleep 0.1; done
-sleep 0.5
-"$w" certstream "$tmp/e.db" --url "ws://127.0.0.1:$port/domains-only" >"$tmp/out2" 2>"$tmp/err2" &
-spid2=$!
-for _ in $(seq 100); do [ "$(grep -c '"dns_entries"' "$tmp/lite/log")" -ge 20 ] && break; sleep 0.1; done
-sleep 0.5
-kill -TERM $spid $spid2
-wait $spid $spid2
-check "the lite stream: counted as without DER, said once, nothing stored" \
-    "certstream: 0 certificates read, 0 new; 0 unreadable, 20 without DER, 0 binary, 0 oversized, 0 domain lists, 0 heartbeats|1|0" \
-    "$(cat "$tmp/out")|$(grep -c 'follow /full-stream' "$tmp/err")|$(sqlite3 "$tmp/e.db" "SELECT count(*) FROM cert")"
-check "the domains-only stream: counted" "20" \
-    "$(sed 's/.* \([0-9]*\) domain lists.*/\1/' "$tmp/out2")"
+"$w" watch "$tmp/e.db" add brand paypal.com >/dev/null
+out=$("$w" certstream "$tmp/e.db" --url "ws://127.0.0.1:$port/" --limit 4 2>"$tmp/err")
+check "the lite stream: the names stored as sightings, a CN that is no host name counted and said" \
+    "certstream: 0 certificates read, 0 new; 6 names without their certificate (4 lite messages, 0 domain lists), 2 not host names; 0 unreadable, 0 binary, 0 oversized, 0 heartbeats|1|0" \
+    "$out|$(grep -c 'a name skipped, not a host name: "not_a_host!"' "$tmp/err")|$(sqlite3 "$tmp/e.db" "SELECT count(*) FROM cert")"
+check "... with the log, the entry and the precertificate flag" \
+    "certstream|https://ct.example.test/log/|0 1 2 3|3|2" \
+    "$(sqlite3 "$tmp/e.db" "SELECT DISTINCT source || '|' || log FROM name_sighting")|$(sqlite3 "$tmp/e.db" "SELECT group_concat(i, ' ') FROM (SELECT DISTINCT log_index i FROM name_sighting ORDER BY 1)")|$(sqlite3 "$tmp/e.db" "SELECT count(DISTINCT name) FROM name_sighting")|$(sqlite3 "$tmp/e.db" "SELECT count(DISTINCT precert) FROM name_sighting")"
+check "... the same entries again are stored once" "6" \
+    "$("$w" certstream "$tmp/e.db" --url "ws://127.0.0.1:$port/" --limit 4 >/dev/null 2>&1; sqlite3 "$tmp/e.db" "SELECT count(*) FROM name_sighting")"
+check "... and the look-alike rules read them: typosquat, from a sighting" \
+    "paypa1.com ~ paypal.com|0|1" \
+    "$("$w" rules "$tmp/e.db" >/dev/null; sqlite3 "$tmp/e.db" "SELECT key, cert_id IS NOT NULL, sighting_id IS NOT NULL FROM alert_log WHERE rule = 'typosquat'")"
+check "... and each rule marks the sightings it has evaluated" "1" \
+    "$(sqlite3 "$tmp/e.db" "SELECT min(sighting_mark) = (SELECT max(id) FROM name_sighting) FROM rule_state")"
+out=$("$w" certstream "$tmp/e.db" --url "ws://127.0.0.1:$port/domains-only" --limit 4 2>"$tmp/err")
+check "the domains-only stream: its names stored as sightings without a log, each time they come" \
+    "certstream: 0 certificates read, 0 new; 6 names without their certificate (0 lite messages, 4 domain lists), 2 not host names; 0 unreadable, 0 binary, 0 oversized, 0 heartbeats|6" \
+    "$out|$(sqlite3 "$tmp/e.db" "SELECT count(*) FROM name_sighting WHERE log IS NULL")"
 
 # run follows the stream too, with the setting, and the rules see what it stores.
 start run --rate 5
