@@ -305,22 +305,6 @@ static int retryable(CURLcode rc)
            rc != CURLE_BAD_FUNCTION_ARGUMENT;
 }
 
-/* A request with one header line (or none), not yet queued. */
-static struct req *req_new(ctl_http *h, const char *url, const char *header, const char *value,
-                           struct ctl_http_pace *pace, ctl_http_done *done, void *user)
-{
-    struct req *r = calloc(1, sizeof *r);
-    if (!r) return NULL;
-    *r = (struct req){.h = h, .pace = pace ? pace : &h->pace, .done = done, .user = user};
-    if (!(r->url = strdup(url))) return req_free(r), NULL;
-    if (value) {
-        char line[160];
-        snprintf(line, sizeof line, "%s: %s", header, value);
-        if (!(r->headers = curl_slist_append(NULL, line))) return req_free(r), NULL;
-    }
-    return r;
-}
-
 /* Last in the waiting list, so that requests start in the order they were made. */
 static void req_queue(ctl_http *h, struct req *r)
 {
@@ -329,28 +313,50 @@ static void req_queue(ctl_http *h, struct req *r)
     *tail = r;
 }
 
+int ctl_http_request_start(ctl_http *h, const struct ctl_http_request *rq,
+                           struct ctl_http_pace *pace, ctl_http_done *done, void *user)
+{
+    struct req *r = calloc(1, sizeof *r);
+    if (!r) return -1;
+    *r = (struct req){.h = h, .pace = pace ? pace : &h->pace, .done = done, .user = user};
+    if (!(r->url = strdup(rq->url))) return req_free(r), -1;
+    for (const char *const *line = rq->headers; line && *line; line++) {
+        struct curl_slist *more = curl_slist_append(r->headers, *line);
+        if (!more) return req_free(r), -1;
+        r->headers = more;
+    }
+    if (rq->body) {
+        /* No "Expect: 100-continue": a webhook answers at once, and some refuse the header. */
+        struct curl_slist *more = curl_slist_append(r->headers, "Expect:");
+        if (!more) return req_free(r), -1;
+        r->headers = more;
+        if (!(r->post = malloc(rq->len ? rq->len : 1))) return req_free(r), -1;
+        memcpy(r->post, rq->body, rq->len);
+        r->post_len = rq->len;
+    }
+    req_queue(h, r);
+    return 0;
+}
+
 int ctl_http_start(ctl_http *h, const char *url, const char *accept, struct ctl_http_pace *pace,
                    ctl_http_done *done, void *user)
 {
-    struct req *r = req_new(h, url, "Accept", accept, pace, done, user);
-    if (!r) return -1;
-    req_queue(h, r);
-    return 0;
+    char line[160];
+    snprintf(line, sizeof line, "Accept: %s", accept ? accept : "");
+    const char *headers[] = {accept ? line : NULL, NULL};
+    return ctl_http_request_start(h, &(struct ctl_http_request){.url = url, .headers = headers},
+                                  pace, done, user);
 }
 
 int ctl_http_post_start(ctl_http *h, const char *url, const char *content_type, const char *body,
                         size_t len, struct ctl_http_pace *pace, ctl_http_done *done, void *user)
 {
-    struct req *r = req_new(h, url, "Content-Type", content_type, pace, done, user);
-    if (!r) return -1;
-    /* No "Expect: 100-continue": a webhook answers at once, and some refuse the header. */
-    struct curl_slist *more = curl_slist_append(r->headers, "Expect:");
-    if (!more || !(r->post = malloc(len ? len : 1))) return req_free(r), -1;
-    r->headers = more;
-    memcpy(r->post, body, len);
-    r->post_len = len;
-    req_queue(h, r);
-    return 0;
+    char line[160];
+    snprintf(line, sizeof line, "Content-Type: %s", content_type ? content_type : "");
+    const char *headers[] = {content_type ? line : NULL, NULL};
+    return ctl_http_request_start(
+        h, &(struct ctl_http_request){.url = url, .headers = headers, .body = body, .len = len},
+        pace, done, user);
 }
 
 /* Hands r to libcurl for its next attempt. */
@@ -531,13 +537,23 @@ static void sync_done(void *user, int rc, struct ctl_http_response *r, const cha
     if (rc) snprintf(s->err, s->errsz, "%s", err);
 }
 
-int ctl_http_get(ctl_http *h, const char *url, const char *accept, struct ctl_http_response *out,
-                 char *err, size_t errsz)
+int ctl_http_request(ctl_http *h, const struct ctl_http_request *rq, struct ctl_http_response *out,
+                     char *err, size_t errsz)
 {
     struct sync s = {0, -1, out, err, errsz};
     memset(out, 0, sizeof *out);
-    if (ctl_http_start(h, url, accept, NULL, sync_done, &s) < 0)
-        return snprintf(err, errsz, "GET %s: out of memory", url), -1;
+    if (ctl_http_request_start(h, rq, NULL, sync_done, &s) < 0)
+        return snprintf(err, errsz, "%s %s: out of memory", rq->body ? "POST" : "GET", rq->url), -1;
     while (!s.done) ctl_http_run(h, 1000);
     return s.rc;
+}
+
+int ctl_http_get(ctl_http *h, const char *url, const char *accept, struct ctl_http_response *out,
+                 char *err, size_t errsz)
+{
+    char line[160];
+    snprintf(line, sizeof line, "Accept: %s", accept ? accept : "");
+    const char *headers[] = {accept ? line : NULL, NULL};
+    return ctl_http_request(h, &(struct ctl_http_request){.url = url, .headers = headers}, out, err,
+                            errsz);
 }

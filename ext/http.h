@@ -84,6 +84,19 @@ int ctl_http_start(ctl_http *h, const char *url, const char *accept, struct ctl_
 int ctl_http_post_start(ctl_http *h, const char *url, const char *content_type, const char *body,
                         size_t len, struct ctl_http_pace *pace, ctl_http_done *done, void *user);
 
+/* Any request: POST body[len] when body is not NULL, else GET; headers, a NULL-terminated list
+ * of lines "Name: value" (or NULL), sent as given. */
+struct ctl_http_request {
+    const char *url;
+    const char *const *headers;
+    const char *body;
+    size_t len;
+};
+
+/* Queues the request rq (copied) the way ctl_http_start queues a GET. -1 when out of memory. */
+int ctl_http_request_start(ctl_http *h, const struct ctl_http_request *rq,
+                           struct ctl_http_pace *pace, ctl_http_done *done, void *user);
+
 /* Runs the queued requests concurrently for at most timeout_ms, or less when one ends, and
  * calls the done functions of those that ended, which may start more. Returns how many
  * requests are still queued or running. */
@@ -95,6 +108,9 @@ int ctl_http_run(ctl_http *h, long timeout_ms);
  * Unavailable". A 404 is not retried and returns -1 with out->status 404. */
 int ctl_http_get(ctl_http *h, const char *url, const char *accept, struct ctl_http_response *out,
                  char *err, size_t errsz);
+/* The request rq, waiting for it, as ctl_http_get does. */
+int ctl_http_request(ctl_http *h, const struct ctl_http_request *rq, struct ctl_http_response *out,
+                     char *err, size_t errsz);
 void ctl_http_response_free(struct ctl_http_response *r);
 
 /* A printable copy of untrusted bytes for a message: runs of other bytes become one space. */

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "utc.h"
 #include "x509.h"
 
 /* A DER TLV: its identifier octet, where it starts, and its content. */
@@ -231,13 +232,8 @@ static int64_t unix_time(const struct tlv *t, int *ok)
     struct tm tm;
     *ok = (t->tag == 0x17 || t->tag == 0x18) && ASN1_TIME_to_tm(&at, &tm) == 1;
     if (!*ok) return 0;
-    int64_t y = tm.tm_year + 1900, m = tm.tm_mon + 1, d = tm.tm_mday;
-    /* Days since 1970-01-01 in the proleptic Gregorian calendar (no time zone involved). */
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400, yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t days = era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
-    return days * 86400 + tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec;
+    return ctl_utc_seconds(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+                           tm.tm_sec);
 }
 
 int64_t ctl_cert_not_before(const ctl_cert *c, int *ok)
