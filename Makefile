@@ -114,6 +114,7 @@ FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_WORKER_fuzz_alert_format := worker/alert_format.c
 FUZZ_WORKER_fuzz_html_title   := worker/probe.c
 FUZZ_WORKER_fuzz_certstream_message := worker/certstream_message.c
+FUZZ_WORKER_fuzz_certificate_stream_page := worker/certificate_stream_page.c
 build/fuzz/%: tests/fuzz/%.c $(EXT_SRC) $(WRK_SRC) | deps
 	@tools/deps $(FUZZ_PKGS)
 	@mkdir -p $(@D)

@@ -501,3 +501,17 @@ CREATE VIEW sighting_keep(sighting_id) AS
     UNION ALL
     SELECT sighting_id FROM alert_log WHERE sighting_id IS NOT NULL;
 
+-- version 19
+-- Where `ctlite-worker certificate-stream --follow` stands in each certificate.stream API: the
+-- id of the newest domain stored, sent back as start_from_id, so that a restart resumes there.
+CREATE TABLE certificate_stream_position (
+    api           TEXT PRIMARY KEY, -- the API's base URL
+    start_from_id TEXT NOT NULL,    -- the newest id stored, as the API wrote it
+    updated_at    INTEGER NOT NULL DEFAULT (unixepoch())
+) STRICT;
+
+INSERT INTO setting(name, value, description) VALUES
+    ('certificate_stream_url', '',
+     'a certificate.stream API (https://certificate.stream/v1) that ctlite-worker run follows in real time too, with CLIENT_ID and CLIENT_SECRET from its environment; empty: none'),
+    ('certificate_stream_token_url', 'https://api.villain.network/oauth2/token',
+     'the token endpoint of certificate_stream_url');

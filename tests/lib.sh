@@ -99,3 +99,14 @@ start_rdap() {
     rdap_port=$(cat "$1/rdap.port")
     rdap_base="http://127.0.0.1:$rdap_port"
 }
+
+# run_until DB PATTERN: ctlite-worker run DB, its stdout in $tmp/run.out and stderr in
+# $tmp/run.err, until PATTERN appears on its stdout (15 s at most), then SIGTERM. Returns the
+# worker's status.
+run_until() {
+    "$CTLITE_WORKER" run "$1" >"$tmp/run.out" 2>"$tmp/run.err" &
+    local rpid=$!
+    for _ in $(seq 150); do grep -q "$2" "$tmp/run.out" && break; sleep 0.1; done
+    kill -TERM $rpid
+    wait $rpid
+}

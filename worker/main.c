@@ -20,7 +20,8 @@ static const char usage[] =
     "  crtsh DB    sync the certificates of the watched domains from crt.sh\n"
     "  logs DB     load the CT logs of a v3 log list, add one by hand, list them\n"
     "  tail DB     follow the CT logs (RFC 6962 and static-ct-api), verified, into the database\n"
-    "  certstream DB  follow a CertStream server's full stream into the database\n"
+    "  certstream DB  follow a CertStream server (full, lite or domains-only) into the database\n"
+    "  certificate-stream DB  read certificate.stream's domain names, an hour or in real time\n"
     "  status DB   where the tail stands in each log: position, lag, rate, last error\n"
     "  baseline DB record the current issuers of the watched domains as authorized\n"
     "  ca DB       add, remove and list the issuers authorized for a watched domain\n"
@@ -173,6 +174,7 @@ static const struct {
     {"scan", cmd_scan},
     {"asn-import", cmd_asn_import},
     {"certstream", cmd_certstream},
+    {"certificate-stream", cmd_certificate_stream},
 };
 
 int main(int argc, char **argv)

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "certificate_stream.h"
 #include "certstream.h"
 #include "commands.h"
 #include "db.h"
@@ -29,7 +30,10 @@ static const char usage[] =
     "certificates, and deliveries that failed are retried when due; the channel table is read\n"
     "again every minute. With the setting certstream_url (and certstream_cainfo), it also\n"
     "follows that CertStream server as ctlite-worker certstream does, in a thread of its own,\n"
-    "and evaluates the rules within a second of what it stores.\n"
+    "and evaluates the rules within a second of what it stores. Likewise with the setting\n"
+    "certificate_stream_url (and certificate_stream_token_url), it follows that\n"
+    "certificate.stream API as ctlite-worker certificate-stream --follow does, with CLIENT_ID\n"
+    "and CLIENT_SECRET from the environment.\n"
     "SIGINT or SIGTERM stops it cleanly: what was stored is committed and\n"
     "every alert raised stays in alert_log, to be delivered by the next run or notify.\n"
     "Messages go to stderr; stdout carries only a stdout channel's alerts.\n";
@@ -37,9 +41,11 @@ static const char usage[] =
 struct run {
     const char *db_path;
     char certstream_url[1024], certstream_cainfo[1024];
-    pthread_t certstream;
-    volatile sig_atomic_t certstream_stop;
-    atomic_int certstream_stored;
+    char cstream_url[1024], cstream_token_url[1024];
+    pthread_t certstream, cstream;
+    int following, cstream_following;
+    volatile sig_atomic_t stop_threads;
+    atomic_int streams_stored; /* set by either thread after it stored something */
     struct ctl_http_config config;
     ctl_http *http;
     ctl_notify *nt;
@@ -87,7 +93,7 @@ static void after(void *user, sqlite3 *db, int stored)
     struct run *r = user;
     double now = mono();
     char err[1024];
-    if (atomic_exchange(&r->certstream_stored, 0)) stored = 1;
+    if (atomic_exchange(&r->streams_stored, 0)) stored = 1;
     double sync = query_number(db, crtsh_interval);
     if (sync > 0 && now - r->crtsh_at >= sync) {
         /* A sync waits for crt.sh, which can take a while: the logs wait meanwhile. */
@@ -115,40 +121,74 @@ static void *follow_certstream(void *user)
     struct run *r = user;
     struct ctl_certstream_options o = {
         .url = r->certstream_url, .cainfo = *r->certstream_cainfo ? r->certstream_cainfo : NULL};
-    ctl_certstream_follow(r->db_path, &o, &r->certstream_stop, &r->certstream_stored, stderr);
+    ctl_certstream_follow(r->db_path, &o, &r->stop_threads, &r->streams_stored, stderr);
     return NULL;
 }
 
-/* Reads the certstream settings and starts its thread if one is set. */
-static int start_certstream(struct run *r)
+static void *follow_certificate_stream(void *user)
 {
-    char err[512];
-    sqlite3 *db = ctl_db_open(r->db_path, NULL, NULL, err, sizeof err);
-    if (!db) return 0; /* the tail says why */
+    struct run *r = user;
+    struct ctl_certificate_stream_options o = {
+        .url = r->cstream_url,
+        .token_url = *r->cstream_token_url ? r->cstream_token_url : NULL,
+        .client_id = getenv("CLIENT_ID"),
+        .client_secret = getenv("CLIENT_SECRET")};
+    ctl_certificate_stream_read(r->db_path, &o, &r->stop_threads, &r->streams_stored, stderr);
+    return NULL;
+}
+
+/* The value of the setting name into out ("" when absent). */
+static void setting(sqlite3 *db, const char *name, char *out, size_t outsz)
+{
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT (SELECT value FROM setting WHERE name = 'certstream_url'), "
-                           "(SELECT value FROM setting WHERE name = 'certstream_cainfo')",
-                           -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW) {
-        const unsigned char *url = sqlite3_column_text(st, 0), *ca = sqlite3_column_text(st, 1);
-        snprintf(r->certstream_url, sizeof r->certstream_url, "%s", url ? (const char *)url : "");
-        snprintf(r->certstream_cainfo, sizeof r->certstream_cainfo, "%s",
-                 ca ? (const char *)ca : "");
+    *out = 0;
+    if (sqlite3_prepare_v2(db, "SELECT value FROM setting WHERE name = ?1", -1, &st, NULL) ==
+        SQLITE_OK) {
+        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+            snprintf(out, outsz, "%s", sqlite3_column_text(st, 0));
     }
     sqlite3_finalize(st);
-    sqlite3_close(db);
-    if (!*r->certstream_url) return 0;
-    /* The signals are the tail's to take: the thread starts with them blocked. */
+}
+
+/* Starts fn in a thread with SIGINT and SIGTERM blocked: the signals are the tail's to take.
+ * 1, or -1 with a message. */
+static int start_thread(pthread_t *t, void *(*fn)(void *), struct run *r)
+{
     sigset_t block, old;
     sigemptyset(&block);
     sigaddset(&block, SIGINT);
     sigaddset(&block, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &block, &old);
-    int rc = pthread_create(&r->certstream, NULL, follow_certstream, r);
+    int rc = pthread_create(t, NULL, fn, r);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (rc) return fprintf(stderr, "ctlite-worker run: %s\n", strerror(rc)), -1;
     return 1;
+}
+
+/* Reads the stream settings and starts a thread for each source set. 0, or -1 with a message. */
+static int start_streams(struct run *r)
+{
+    char err[512];
+    sqlite3 *db = ctl_db_open(r->db_path, NULL, NULL, err, sizeof err);
+    if (!db) return 0; /* the tail says why */
+    setting(db, "certstream_url", r->certstream_url, sizeof r->certstream_url);
+    setting(db, "certstream_cainfo", r->certstream_cainfo, sizeof r->certstream_cainfo);
+    setting(db, "certificate_stream_url", r->cstream_url, sizeof r->cstream_url);
+    setting(db, "certificate_stream_token_url", r->cstream_token_url, sizeof r->cstream_token_url);
+    sqlite3_close(db);
+    if (*r->cstream_url && (!getenv("CLIENT_ID") || !*getenv("CLIENT_ID") ||
+                            !getenv("CLIENT_SECRET") || !*getenv("CLIENT_SECRET")))
+        return fprintf(stderr, "ctlite-worker run: the setting certificate_stream_url needs "
+                               "CLIENT_ID and CLIENT_SECRET in the environment\n"),
+               -1;
+    if (*r->certstream_url &&
+        (r->following = start_thread(&r->certstream, follow_certstream, r)) < 0)
+        return -1;
+    if (*r->cstream_url &&
+        (r->cstream_following = start_thread(&r->cstream, follow_certificate_stream, r)) < 0)
+        return -1;
+    return 0;
 }
 
 int cmd_run(int argc, char **argv)
@@ -162,16 +202,16 @@ int cmd_run(int argc, char **argv)
         return fputs("ctlite-worker run: out of memory\n", stderr), 1;
     struct tail_hooks hooks = {
         .after = after, .user = &r, .usage = usage, .interval = 2, .partial_wait = 0};
-    int following = 0;
+    int rc = 1;
     if (argc >= 2 && argv[1][0] != '-') {
         r.db_path = argv[1];
-        if ((following = start_certstream(&r)) < 0) return 1;
+        if (start_streams(&r) < 0) goto stop;
     }
-    int rc = tail_main(argc, argv, &hooks);
-    if (following > 0) {
-        r.certstream_stop = 1;
-        pthread_join(r.certstream, NULL);
-    }
+    rc = tail_main(argc, argv, &hooks);
+stop:
+    r.stop_threads = 1;
+    if (r.following > 0) pthread_join(r.certstream, NULL);
+    if (r.cstream_following > 0) pthread_join(r.cstream, NULL);
     ctl_notify_free(r.nt);
     ctl_http_free(r.http);
     return rc;

@@ -122,11 +122,7 @@ start run --rate 5
 "$w" watch "$tmp/f.db" add brand paypal.com >/dev/null
 sqlite3 "$tmp/f.db" "INSERT INTO channel(name, kind, target) VALUES ('out', 'stdout', '-');
     UPDATE setting SET value = 'ws://127.0.0.1:$port/full-stream' WHERE name = 'certstream_url'"
-"$w" run "$tmp/f.db" >"$tmp/run.out" 2>"$tmp/run.err" &
-rpid=$!
-for _ in $(seq 150); do grep -q 'paypa1.com' "$tmp/run.out" && break; sleep 0.1; done
-kill -TERM $rpid
-wait $rpid
+run_until "$tmp/f.db" paypa1.com
 check "run with certstream_url: a look-alike from the stream alerted on stdout; SIGTERM: 0" \
     "0|1" "$?|$(grep -c '"key":"paypa1.com ~ paypal.com"' "$tmp/run.out")"
 check "... the stream's summary on stderr" "1" \
