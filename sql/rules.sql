@@ -435,3 +435,39 @@ CREATE VIEW rule_regex AS
                     (SELECT coalesce(logged_at, first_seen) FROM name_sighting s
                       WHERE s.id = n.sighting_id)) AS observed_at
       FROM observed_name n JOIN watch w ON w.kind = 'regex' AND n.name REGEXP w.value;
+
+-- version 20
+-- new_subdomain also reads the names seen without their certificate: a name under a watched
+-- domain that the domains-only stream or certificate.stream brings first is as new. The key is
+-- the name, as for certificates, so whichever source brings it first raises the one alert;
+-- "before the watch began" looks at both sources.
+DROP VIEW rule_new_subdomain;
+CREATE VIEW rule_new_subdomain AS
+    SELECT 'new_subdomain' AS rule, 'medium' AS severity, w.name AS key, w.domain, w.cert_id,
+           NULL AS sighting_id,
+           json_object('name', w.name, 'issuer', c.issuer_name, 'serial', c.serial) AS detail,
+           k.logged_at AS observed_at
+      FROM watched_name w JOIN cert c ON c.id = w.cert_id JOIN cert_key k ON k.cert_id = c.id
+     WHERE w.name <> w.domain AND k.logged_at >= w.watched_since
+       AND NOT EXISTS (SELECT 1 FROM cert_name o JOIN cert_key ok ON ok.cert_id = o.cert_id
+                        WHERE o.registrable = w.registrable AND o.name = w.name
+                          AND ok.logged_at < w.watched_since)
+       AND NOT EXISTS (SELECT 1 FROM name_sighting o
+                        WHERE o.registrable = w.registrable AND o.name = w.name
+                          AND coalesce(o.logged_at, o.first_seen) < w.watched_since)
+    UNION ALL
+    SELECT 'new_subdomain', 'medium', s.name, w.value, NULL, s.id,
+           json_object('name', s.name, 'source', s.source, 'log', s.log, 'log_index',
+                       s.log_index),
+           coalesce(s.logged_at, s.first_seen)
+      FROM watch w JOIN name_sighting s ON s.registrable = registrable_domain(w.value)
+     WHERE w.kind = 'domain' AND s.name <> w.value
+       AND (w.scope = 'subtree' AND substr(s.name, -length(w.value) - 1) = '.' || w.value
+            OR s.name = '*.' || substr(w.value, instr(w.value, '.') + 1))
+       AND coalesce(s.logged_at, s.first_seen) >= w.created_at
+       AND NOT EXISTS (SELECT 1 FROM cert_name o JOIN cert_key ok ON ok.cert_id = o.cert_id
+                        WHERE o.registrable = s.registrable AND o.name = s.name
+                          AND ok.logged_at < w.created_at)
+       AND NOT EXISTS (SELECT 1 FROM name_sighting o
+                        WHERE o.registrable = s.registrable AND o.name = s.name
+                          AND coalesce(o.logged_at, o.first_seen) < w.created_at);

@@ -97,6 +97,8 @@ printf '%s\n' "www.paypa1.com paypa1.com" "cn=not_a_host! www.fine.example" >"$t
 start lite --names "$tmp/lite-names" --count 4
 "$w" init "$tmp/e.db" >/dev/null
 "$w" watch "$tmp/e.db" add brand paypal.com >/dev/null
+"$w" watch "$tmp/e.db" add domain fine.example >/dev/null
+sqlite3 "$tmp/e.db" "UPDATE watch SET created_at = created_at - 60"
 out=$("$w" certstream "$tmp/e.db" --url "ws://127.0.0.1:$port/" --limit 4 2>"$tmp/err")
 check "the lite stream: the names stored as sightings, a CN that is no host name counted and said" \
     "certstream: 0 certificates read, 0 new; 6 names without their certificate (4 lite messages, 0 domain lists), 2 not host names; 0 unreadable, 0 binary, 0 oversized, 0 heartbeats|1|0" \
@@ -109,6 +111,8 @@ check "... the same entries again are stored once" "6" \
 check "... and the look-alike rules read them: typosquat, from a sighting" \
     "paypa1.com ~ paypal.com|0|1" \
     "$("$w" rules "$tmp/e.db" >/dev/null; sqlite3 "$tmp/e.db" "SELECT key, cert_id IS NOT NULL, sighting_id IS NOT NULL FROM alert_log WHERE rule = 'typosquat'")"
+check "... and new_subdomain, for a name under a watched domain" "www.fine.example|fine.example|1" \
+    "$(sqlite3 "$tmp/e.db" "SELECT key, domain, sighting_id IS NOT NULL FROM alert_log WHERE rule = 'new_subdomain'")"
 check "... and each rule marks the sightings it has evaluated" "1" \
     "$(sqlite3 "$tmp/e.db" "SELECT min(sighting_mark) = (SELECT max(id) FROM name_sighting) FROM rule_state")"
 out=$("$w" certstream "$tmp/e.db" --url "ws://127.0.0.1:$port/domains-only" --limit 4 2>"$tmp/err")
