@@ -29,7 +29,7 @@ static const char usage[] =
     "Messages that cannot be read (not JSON, bad base64 or DER, binary frames, frames over\n"
     "--max-message) are counted and said on stderr. The server's pings are answered; a lost\n"
     "connection is made again after 1 s, doubling to 60 s. SIGINT or SIGTERM stops it after\n"
-    "committing what it has.\n"
+    "committing what it has. Through a proxy: set http_proxy=HOST:PORT (CONNECT).\n"
     "\n"
     "  --url URL            the stream: ws:// or wss://, path /full-stream, / or /domains-only\n"
     "  --cainfo FILE        CA certificates for wss:// (default: the system's)\n"

@@ -2,8 +2,8 @@
 # certstream_server.py, certstream-server-go's messages): certificates stored from their DER
 # with their names, deduplicated across reconnections; garbage frames (not JSON, a JSON array,
 # bad base64, bad DER, binary), an oversized frame, heartbeats, pings answered, dropped
-# connections made again, wss://, the lite and domains-only streams' names as sightings that
-# the rules read, and SIGTERM.
+# connections made again, wss:// (also through a CONNECT proxy), the lite and domains-only
+# streams' names as sightings that the rules read, and SIGTERM.
 set -u
 . "$(dirname "$0")/../lib.sh"
 tmp=$(mktemp -d)
@@ -84,6 +84,14 @@ start tls --tls-dir "$tmp/tlsd"
 out=$("$w" certstream "$tmp/d.db" --url "wss://localhost:$port/full-stream" --cainfo "$tmp/tlsd/ca.pem" \
     --limit 20 2>"$tmp/err")
 check "wss:// with the server's CA" "20" "$(echo "$out" | sed 's/.* read, \([0-9]*\) new.*/\1/')"
+/usr/bin/python3 "$(dirname "$0")/../fixtures/connect_proxy.py" --port-file "$tmp/proxy.port" \
+    --log "$tmp/proxy.log" >/dev/null 2>&1 &
+pids="$pids $!"
+for _ in $(seq 100); do [ -s "$tmp/proxy.port" ] && break; sleep 0.1; done
+out=$(http_proxy="127.0.0.1:$(cat "$tmp/proxy.port")" "$w" certstream "$tmp/d.db" \
+    --url "wss://localhost:$port/full-stream" --cainfo "$tmp/tlsd/ca.pem" --limit 20 2>"$tmp/err")
+check "wss:// through the proxy of http_proxy (CONNECT)" "1|CONNECT localhost:$port 200" \
+    "$(echo "$out" | grep -c '^certstream: 20 certificates read')|$(cat "$tmp/proxy.log")"
 "$w" certstream "$tmp/d.db" --url "wss://localhost:$port/full-stream" >"$tmp/out" 2>"$tmp/err" &
 spid=$!
 for _ in $(seq 50); do grep -q "again in" "$tmp/err" && break; sleep 0.1; done
