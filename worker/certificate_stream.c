@@ -135,10 +135,42 @@ static int fetch_token(struct reader *r, char *err, size_t errsz)
     return ok ? 0 : -1;
 }
 
-/* GET /domains/list?query (and log_operator) into *page. A token refused (401, 403) is
- * fetched again once; an answer that cannot be read is asked for once more. 0, or -1 with err. */
-static int list(struct reader *r, const char *query, struct ctl_csp_page *page, char *err,
-                size_t errsz)
+/* A request of GET /domains/list on its way, so that the next page of an hour can be fetched
+ * while this one is stored. */
+struct fetch {
+    char *url; /* NULL when no request is on its way */
+    int done, rc;
+    struct ctl_http_response res;
+    char err[1024];
+};
+
+static void fetch_done(void *user, int rc, struct ctl_http_response *res, const char *err)
+{
+    struct fetch *f = user;
+    f->done = 1, f->rc = rc, f->res = *res;
+    if (rc) snprintf(f->err, sizeof f->err, "%s", err);
+}
+
+/* (Re)sends f's request, with a token fetched first if none is had or it is due. 0, or -1 with
+ * err. */
+static int fetch_send(struct reader *r, struct fetch *f, char *err, size_t errsz)
+{
+    if ((!r->auth || now() >= r->token_until) && fetch_token(r, err, errsz) < 0) return -1;
+    const char *headers[] = {"Accept: application/json", r->auth, NULL};
+    f->done = 0;
+    if (ctl_http_request_start(r->http,
+                               &(struct ctl_http_request){.url = f->url, .headers = headers}, NULL,
+                               fetch_done, f) < 0)
+        return snprintf(err, errsz, "out of memory"), -1;
+    r->requests++;
+    /* On its way now, not at the next wait: the server works while the caller stores. */
+    ctl_http_run(r->http, 0);
+    return 0;
+}
+
+/* Starts GET /domains/list?query (and log_operator). 0, or -1 with err. */
+static int fetch_start(struct reader *r, struct fetch *f, const char *query, char *err,
+                       size_t errsz)
 {
     const struct ctl_certificate_stream_options *o = r->o;
     sqlite3_str *u = sqlite3_str_new(NULL);
@@ -148,32 +180,54 @@ static int list(struct reader *r, const char *query, struct ctl_csp_page *page, 
         sqlite3_str_appendall(u, "&log_operator=");
         append_encoded(u, o->log_operator);
     }
-    char *url = sqlite3_str_finish(u);
-    if (!url) return snprintf(err, errsz, "out of memory"), -1;
+    *f = (struct fetch){.url = sqlite3_str_finish(u)};
+    if (!f->url) return snprintf(err, errsz, "out of memory"), -1;
+    if (fetch_send(r, f, err, errsz) == 0) return 0;
+    sqlite3_free(f->url), f->url = NULL;
+    return -1;
+}
+
+/* Waits for f and reads its answer into *page. A token refused (401, 403) is fetched again
+ * once; an answer that cannot be read is asked for once more. 0, or -1 with err. */
+static int fetch_wait(struct reader *r, struct fetch *f, struct ctl_csp_page *page, char *err,
+                      size_t errsz)
+{
     int rc = -1, renewed = 0, reread = 0;
     for (;;) {
-        if ((!r->auth || now() >= r->token_until) && fetch_token(r, err, errsz) < 0) break;
-        const char *headers[] = {"Accept: application/json", r->auth, NULL};
-        struct ctl_http_response res;
-        rc = ctl_http_request(r->http, &(struct ctl_http_request){.url = url, .headers = headers},
-                              &res, err, errsz);
-        r->requests++;
-        if (rc < 0 && (res.status == 401 || res.status == 403) && !renewed++) {
+        while (!f->done) ctl_http_run(r->http, 1000);
+        if (f->rc < 0) {
+            snprintf(err, errsz, "%s", f->err);
+            if ((f->res.status != 401 && f->res.status != 403) || renewed++) break;
             free(r->auth), r->auth = NULL;
-            continue;
+        } else {
+            char why[300], shown[300];
+            rc = ctl_csp_parse(f->res.body, f->res.len, page, why, sizeof why);
+            ctl_http_response_free(&f->res);
+            if (rc == 0) break;
+            ctl_http_printable(shown, sizeof shown, f->url, strlen(f->url));
+            snprintf(err, errsz, "GET %s: the answer cannot be read: %s", shown, why);
+            if (reread++) break;
         }
-        if (rc < 0) break;
-        char why[300];
-        rc = ctl_csp_parse(res.body, res.len, page, why, sizeof why);
-        ctl_http_response_free(&res);
-        if (rc == 0) break;
-        char shown[300];
-        ctl_http_printable(shown, sizeof shown, url, strlen(url));
-        snprintf(err, errsz, "GET %s: the answer cannot be read: %s", shown, why);
-        if (reread++) break;
+        if (fetch_send(r, f, err, errsz) < 0) break;
     }
-    sqlite3_free(url);
+    sqlite3_free(f->url), f->url = NULL;
     return rc;
+}
+
+/* Waits for a request on its way whose answer is no longer wanted. */
+static void fetch_drop(struct reader *r, struct fetch *f)
+{
+    if (!f->url) return;
+    while (!f->done) ctl_http_run(r->http, 1000);
+    if (f->rc == 0) ctl_http_response_free(&f->res);
+    sqlite3_free(f->url), f->url = NULL;
+}
+
+static int list(struct reader *r, const char *query, struct ctl_csp_page *page, char *err,
+                size_t errsz)
+{
+    struct fetch f;
+    return fetch_start(r, &f, query, err, errsz) < 0 ? -1 : fetch_wait(r, &f, page, err, errsz);
 }
 
 /* The page's records as sightings, and the position after them, in one transaction. 0, or -1
@@ -250,21 +304,36 @@ static int store(struct reader *r, const struct ctl_csp_page *page, char *err, s
 /* The API pages an hour by offset, up to this one. */
 enum { MAX_OFFSET = 1000000 };
 
+/* Starts the request of the hour's page at offset. */
+static int hour_page(struct reader *r, struct fetch *f, long page_size, long long offset, char *err,
+                     size_t errsz)
+{
+    char query[128];
+    snprintf(query, sizeof query, "limit=%ld&offset=%lld&date_and_hour=%s", page_size, offset,
+             r->o->hour);
+    return fetch_start(r, f, query, err, errsz);
+}
+
+/* Reads the hour page by page, each next page on its way while one is stored. The two
+ * requests stay where they are: the HTTP client's callback holds their address. */
 static int read_hour(struct reader *r, long page_size, char *err, size_t errsz)
 {
     long long offset = 0, count = 0;
-    for (;;) {
+    struct fetch f[2] = {0};
+    int cur = 0;
+    if (hour_page(r, &f[cur], page_size, 0, err, errsz) < 0) return -1;
+    for (;; cur = !cur) {
         struct ctl_csp_page page;
-        char query[128];
-        snprintf(query, sizeof query, "limit=%ld&offset=%lld&date_and_hour=%s", page_size, offset,
-                 r->o->hour);
-        if (list(r, query, &page, err, errsz) < 0) return -1;
-        int rc = store(r, &page, err, errsz);
+        if (fetch_wait(r, &f[cur], &page, err, errsz) < 0) return -1;
         count = page.count;
         offset += (long long)page.n;
         size_t n = page.n;
+        int more = offset < count && n && offset <= MAX_OFFSET && !*r->stop;
+        int rc = more ? hour_page(r, &f[!cur], page_size, offset, err, errsz) : 0;
+        if (rc == 0) rc = store(r, &page, err, errsz);
         ctl_csp_page_clear(&page);
-        if (rc < 0) return -1;
+        if (rc < 0) return fetch_drop(r, &f[!cur]), -1;
+        if (more) continue;
         if (offset >= count) return 0;
         if (!n)
             return snprintf(err, errsz,
@@ -277,8 +346,7 @@ static int read_hour(struct reader *r, long page_size, char *err, size_t errsz)
                             "the last %lld cannot be read this way",
                             count, MAX_OFFSET, count - offset),
                    -1;
-        if (*r->stop)
-            return snprintf(err, errsz, "stopped at offset %lld of %lld", offset, count), -1;
+        return snprintf(err, errsz, "stopped at offset %lld of %lld", offset, count), -1;
     }
 }
 

@@ -1,5 +1,8 @@
 /* ctlite-worker: keeps a ctlite database filled. One binary, one subcommand per job. */
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,6 +182,12 @@ static const struct {
 
 int main(int argc, char **argv)
 {
+#ifdef __GLIBC__
+    /* Ingestion allocates and frees a page of JSON or a batch of certificates at a time: with
+     * the default top pad glibc hands the heap back and faults it in again for each one,
+     * a quarter of certificate-stream's CPU time. Keeping 16 MiB at the top stops that. */
+    mallopt(M_TOP_PAD, 16 << 20);
+#endif
     if (argc < 2) {
         fputs(usage, stderr);
         return 2;
