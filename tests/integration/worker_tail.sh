@@ -126,7 +126,12 @@ db=$tmp/two.db
 "$w" logs "$db" add "http://127.0.0.1:$(cat "$tmp/c/port")/rfc6962/" \
     "$(cat "$tmp/c/key")" --description c >/dev/null
 "$w" watch "$db" add domain paypa1.com >/dev/null
-sqlite3 "$db" "UPDATE setting SET value = -10 WHERE name = 'retention'"
+"$w" watch "$db" add keywords zzsighting >/dev/null
+sqlite3 "$db" "UPDATE setting SET value = -10 WHERE name = 'retention';
+    INSERT INTO name_sighting(name, registrable, wildcard, source) VALUES
+        ('www.paypa1.com', 'paypa1.com', 0, 'certstream'),
+        ('zzsighting-login.example.net', 'example.net', 0, 'certstream'),
+        ('plain.example.org', 'example.org', 0, 'certstream')"
 control "fault=429&retry_after=1&path=tile/data"
 check "two logs at once, one of them answering 429 first: both stored and verified" \
     "tail: 2 logs, 2401 entries stored (1 malformed), 0 failed|d 900 900|c 1501 1501" \
@@ -146,6 +151,9 @@ check "retention: only the certificates of the watched domain are left, with the
     "$(ctsql "$db" "SELECT count(*) > 0 AND count(*) = (SELECT count(DISTINCT cert_id)
        FROM cert_keep), (SELECT count(*) FROM log_entry) = (SELECT count(*) FROM log_entry
        WHERE cert_id IN (SELECT cert_id FROM cert_keep)) FROM cert")"
+check "retention: of the names seen without a certificate, those of the watched domain and of alerts are left" \
+    "www.paypa1.com|zzsighting-login.example.net" \
+    "$(sqlite3 "$db" "SELECT name FROM name_sighting ORDER BY name" | paste -sd'|')"
 check "status: a line per log with its position and lag" \
     "id log position verified tree_size lag|1 d 900 900 900 0|2 c 1501 1501 1501 0" \
     "$("$w" status "$db" | cut -f1-6 | tr '\t' ' ' | paste -sd'|')"
