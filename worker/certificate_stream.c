@@ -51,6 +51,15 @@ static void on_signal(int sig)
     interrupted = 1;
 }
 
+/* A request of GET /domains/list on its way. The HTTP client's callback holds its address, so
+ * it stays in the reader (two: the next page of an hour is fetched while one is stored). */
+struct fetch {
+    char *url; /* NULL when no request is on its way */
+    int done, rc;
+    struct ctl_http_response res;
+    char err[1024];
+};
+
 struct reader {
     const struct ctl_certificate_stream_options *o;
     volatile sig_atomic_t *stop;
@@ -60,6 +69,7 @@ struct reader {
     ctl_http *http;
     char *auth; /* "Authorization: Bearer ..." or NULL until a token is had */
     double token_until;
+    struct fetch fetches[2];
     char position[128]; /* following: the newest id stored, or "" */
     /* counts */
     long requests, records, names, fresh, not_host, unreadable;
@@ -135,15 +145,6 @@ static int fetch_token(struct reader *r, char *err, size_t errsz)
     return ok ? 0 : -1;
 }
 
-/* A request of GET /domains/list on its way, so that the next page of an hour can be fetched
- * while this one is stored. */
-struct fetch {
-    char *url; /* NULL when no request is on its way */
-    int done, rc;
-    struct ctl_http_response res;
-    char err[1024];
-};
-
 static void fetch_done(void *user, int rc, struct ctl_http_response *res, const char *err)
 {
     struct fetch *f = user;
@@ -188,13 +189,15 @@ static int fetch_start(struct reader *r, struct fetch *f, const char *query, cha
 }
 
 /* Waits for f and reads its answer into *page. A token refused (401, 403) is fetched again
- * once; an answer that cannot be read is asked for once more. 0, or -1 with err. */
+ * once; an answer that cannot be read is asked for once more. 0, or -1 with err, also when
+ * *r->stop is set meanwhile (the request is then left to ctl_http_free). */
 static int fetch_wait(struct reader *r, struct fetch *f, struct ctl_csp_page *page, char *err,
                       size_t errsz)
 {
     int rc = -1, renewed = 0, reread = 0;
     for (;;) {
-        while (!f->done) ctl_http_run(r->http, 1000);
+        while (!f->done && !*r->stop) ctl_http_run(r->http, 200);
+        if (!f->done) return snprintf(err, errsz, "stopped"), -1;
         if (f->rc < 0) {
             snprintf(err, errsz, "%s", f->err);
             if ((f->res.status != 401 && f->res.status != 403) || renewed++) break;
@@ -214,20 +217,18 @@ static int fetch_wait(struct reader *r, struct fetch *f, struct ctl_csp_page *pa
     return rc;
 }
 
-/* Waits for a request on its way whose answer is no longer wanted. */
-static void fetch_drop(struct reader *r, struct fetch *f)
+/* Frees what is left of f once the HTTP client is gone (every request over or cancelled). */
+static void fetch_clear(struct fetch *f)
 {
-    if (!f->url) return;
-    while (!f->done) ctl_http_run(r->http, 1000);
-    if (f->rc == 0) ctl_http_response_free(&f->res);
+    if (f->done && f->rc == 0) ctl_http_response_free(&f->res);
     sqlite3_free(f->url), f->url = NULL;
 }
 
 static int list(struct reader *r, const char *query, struct ctl_csp_page *page, char *err,
                 size_t errsz)
 {
-    struct fetch f;
-    return fetch_start(r, &f, query, err, errsz) < 0 ? -1 : fetch_wait(r, &f, page, err, errsz);
+    struct fetch *f = &r->fetches[0];
+    return fetch_start(r, f, query, err, errsz) < 0 ? -1 : fetch_wait(r, f, page, err, errsz);
 }
 
 /* The page's records as sightings, and the position after them, in one transaction. 0, or -1
@@ -314,12 +315,11 @@ static int hour_page(struct reader *r, struct fetch *f, long page_size, long lon
     return fetch_start(r, f, query, err, errsz);
 }
 
-/* Reads the hour page by page, each next page on its way while one is stored. The two
- * requests stay where they are: the HTTP client's callback holds their address. */
+/* Reads the hour page by page, each next page on its way while one is stored. */
 static int read_hour(struct reader *r, long page_size, char *err, size_t errsz)
 {
     long long offset = 0, count = 0;
-    struct fetch f[2] = {0};
+    struct fetch *f = r->fetches;
     int cur = 0;
     if (hour_page(r, &f[cur], page_size, 0, err, errsz) < 0) return -1;
     for (;; cur = !cur) {
@@ -332,7 +332,7 @@ static int read_hour(struct reader *r, long page_size, char *err, size_t errsz)
         int rc = more ? hour_page(r, &f[!cur], page_size, offset, err, errsz) : 0;
         if (rc == 0) rc = store(r, &page, err, errsz);
         ctl_csp_page_clear(&page);
-        if (rc < 0) return fetch_drop(r, &f[!cur]), -1;
+        if (rc < 0) return -1;
         if (more) continue;
         if (offset >= count) return 0;
         if (!n)
@@ -360,7 +360,9 @@ static void nap(volatile sig_atomic_t *stop, double s)
     }
 }
 
-static void follow(struct reader *r, long page_size)
+/* Follows the API until *r->stop is set or the limit is reached. 0, or -1 after a database
+ * error (said); failed requests are said and tried again. */
+static int follow(struct reader *r, long page_size)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(r->db,
@@ -380,27 +382,25 @@ static void follow(struct reader *r, long page_size)
             sqlite3_str_appendall(q, "&start_from_id=");
             append_encoded(q, r->position);
         }
-        char *query = sqlite3_str_finish(q), err[1024];
+        char *query = sqlite3_str_finish(q), err[1024] = "out of memory";
         struct ctl_csp_page page;
-        if (!query || list(r, query, &page, err, sizeof err) < 0) {
-            fprintf(stderr, "ctlite-worker certificate-stream: %s; again in %.0f s\n",
-                    query ? err : "out of memory", wait);
-            sqlite3_free(query);
+        int got = query ? list(r, query, &page, err, sizeof err) : -1;
+        sqlite3_free(query);
+        if (got < 0) {
+            if (*r->stop) break;
+            fprintf(stderr, "ctlite-worker certificate-stream: %s; again in %.0f s\n", err, wait);
             nap(r->stop, wait);
             wait = wait * 2 > 60 ? 60 : wait * 2;
             continue;
         }
-        sqlite3_free(query);
         wait = interval;
         int rc = store(r, &page, err, sizeof err);
         int full = page.n >= (size_t)page_size;
         ctl_csp_page_clear(&page);
-        if (rc < 0) {
-            fprintf(stderr, "ctlite-worker certificate-stream: %s\n", err);
-            return;
-        }
+        if (rc < 0) return fprintf(stderr, "ctlite-worker certificate-stream: %s\n", err), -1;
         if (!full) nap(r->stop, interval);
     }
+    return 0;
 }
 
 int ctl_certificate_stream_read(const char *db_path, const struct ctl_certificate_stream_options *o,
@@ -427,10 +427,8 @@ int ctl_certificate_stream_read(const char *db_path, const struct ctl_certificat
             status = 0;
         else
             fprintf(stderr, "ctlite-worker certificate-stream: %s: %s\n", o->hour, err);
-    } else {
-        follow(&r, page_size);
+    } else if (follow(&r, page_size) == 0)
         status = 0;
-    }
     fprintf(out,
             "certificate-stream: %s: %ld records in %ld requests; %ld names stored, %ld new; %ld "
             "not host names, %ld unreadable records\n",
@@ -439,6 +437,7 @@ int ctl_certificate_stream_read(const char *db_path, const struct ctl_certificat
 done:
     free(r.auth);
     ctl_http_free(r.http);
+    fetch_clear(&r.fetches[0]), fetch_clear(&r.fetches[1]);
     ctl_ingest_free(r.g);
     sqlite3_close(r.db);
     return status;

@@ -74,6 +74,27 @@ wait $fpid
 check "... SIGTERM: committed, its summary, status 0" "0|1" \
     "$?|$(grep -c '^certificate-stream: following: [1-9][0-9]* records' "$tmp/out")"
 
+# An API that accepts the connection and never answers: SIGTERM still ends a follower (whose
+# request would otherwise wait out CTLITE_HTTP_TIMEOUT, attempt after attempt).
+/usr/bin/python3 -c 'import socket, sys, time
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(8)
+open(sys.argv[1], "w").write(str(s.getsockname()[1]))
+held = [s.accept()[0] for _ in range(8)]
+time.sleep(60)' "$tmp/hang.port" &
+pids="$pids $!"
+for _ in $(seq 50); do [ -s "$tmp/hang.port" ] && break; sleep 0.1; done
+"$w" certificate-stream "$tmp/a.db" --follow --url "http://127.0.0.1:$(cat "$tmp/hang.port")/v1" \
+    --token-url "$token" >"$tmp/out" 2>"$tmp/err" &
+fpid=$!
+sleep 1
+kill -TERM $fpid
+wait $fpid
+check "an API that never answers: SIGTERM ends --follow without waiting for it, status 0" \
+    "0|certificate-stream: following: 0 records in 2 requests; 0 names stored, 0 new; 0 not host names, 0 unreadable records|0" \
+    "$?|$(cat "$tmp/out")|$(wc -l <"$tmp/err")"
+
 start faults --per-hour 1500 --fail-once-429 1 --fail-5xx 2 --truncate 3 --malformed 4 --bad-record 5
 "$w" init "$tmp/b.db" >/dev/null
 out=$("$w" certificate-stream "$tmp/b.db" --hour 2026-11-30-10 --page 500 --url "$api" --token-url "$token" 2>"$tmp/err")
