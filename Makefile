@@ -14,7 +14,8 @@ TEST_PKGS  := sqlite3 libcmocka-dev psl idn2 python3 python3-cryptography openss
 DEMO_PKGS  := sqlite3 python3 python3-cryptography
 FUZZ_PKGS  := clang libclang-rt-dev
 BENCH_PKGS := sqlite3 time python3 python3-cryptography certspotter gunicorn python3-flask \
-              python3-diskcache python3-dateutil python3-yaml python3-requests
+              python3-diskcache python3-dateutil python3-yaml python3-requests python3-websocket \
+              python3-websockets
 
 CC      ?= cc
 LIBS_PC := sqlite3 libpsl libidn2 libpcre2-8 libcurl jansson libcrypto
