@@ -10,7 +10,7 @@ BUILD_PKGS := gcc make pkg-config libsqlite3-dev libpsl-dev publicsuffix libidn2
               libunistring-dev libpcre2-dev libcurl4-openssl-dev libjansson-dev libssl-dev \
               libmicrohttpd-dev libc-ares-dev libwebsockets-dev
 TEST_PKGS  := sqlite3 libcmocka-dev psl idn2 python3 python3-cryptography openssl bc clang-format \
-              dnsmasq-base python3-websockets
+              dnsmasq-base python3-websockets chromium
 DEMO_PKGS  := sqlite3 python3 python3-cryptography
 FUZZ_PKGS  := clang libclang-rt-dev
 BENCH_PKGS := sqlite3 time python3 python3-cryptography certspotter gunicorn python3-flask \

@@ -26,6 +26,8 @@ int cmd_scan(int argc, char **argv);
 int cmd_asn_import(int argc, char **argv);
 int cmd_certstream(int argc, char **argv);
 int cmd_certificate_stream(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 /* One crt.sh sync of every watched domain into db (crtsh_sync.c), as ctlite-worker crtsh does,
  * its summary line written to out. Returns the number of domains that failed. */

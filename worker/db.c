@@ -8,7 +8,7 @@
 
 /* The files that hold migrations: their "-- version N" blocks form one sequence, each N in
  * exactly one file, so tables and the rules that read them can live apart. */
-static const char *const files[] = {ctl_schema_sql, ctl_rules_sql};
+static const char *const files[] = {ctl_schema_sql, ctl_rules_sql, ctl_reports_sql};
 enum { NFILES = sizeof files / sizeof *files };
 
 /* Finds the next "-- version N" line at or after s in text. Returns N, with *head at that line

@@ -38,6 +38,8 @@ static const char usage[] =
     "  serve DB    answer domain age and first-contact queries over HTTP (domain_stats)\n"
     "  scan DB     check whether look-alike sites are up; resolve the watched domains' names\n"
     "  asn-import DB FILE  load an ip-to-ASN table (iptoasn.com TSV) for scan\n"
+    "  report DB   the report_* views as JSON, CSV or one HTML page with charts\n"
+    "  export DB VIEW  any view or table as JSON, CSV, HTML or text\n"
     "\n"
     "`ctlite-worker COMMAND --help` describes a command.\n";
 
@@ -178,6 +180,8 @@ static const struct {
     {"asn-import", cmd_asn_import},
     {"certstream", cmd_certstream},
     {"certificate-stream", cmd_certificate_stream},
+    {"export", cmd_export},
+    {"report", cmd_report},
 };
 
 int main(int argc, char **argv)

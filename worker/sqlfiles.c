@@ -12,4 +12,5 @@
 
 SQLFILE(ctl_schema_sql, "sql/schema.sql");
 SQLFILE(ctl_rules_sql, "sql/rules.sql");
+SQLFILE(ctl_reports_sql, "sql/reports.sql");
 SQLFILE(ctl_rdap_dns_json, "sql/rdap_dns.json");

@@ -4,7 +4,7 @@ set -u
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 w=$CTLITE_WORKER
-v=$(cat sql/schema.sql sql/rules.sql | grep -c "^-- version [0-9]*$") # the newest schema version
+v=$(cat sql/schema.sql sql/rules.sql sql/reports.sql | grep -c "^-- version [0-9]*$") # the newest schema version
 
 check "--version names the version" "ctlite-worker $(cat VERSION)" "$("$w" --version | cut -d' ' -f1,2)"
 out=$("$w" --help) && [[ $out == *"init DB"* ]] && pass "--help lists the commands" ||
