@@ -1,15 +1,20 @@
 #!/bin/sh
 # Usage: examples/tour.sh [DIR]   (DIR holds ctlite.so and ctlite-worker; default: .)
-# The guided tour: the functions in the sqlite3 shell (examples/tour.sql), then the worker
-# watching example.com and paypal.com, syncing them from crt.sh and following a CT log. The
-# machine may be offline, so crt.sh and the log are the loopback copies the tests use, serving
-# generated certificates.
+# The guided tour behind `make demo`: the functions in the sqlite3 shell (examples/tour.sql),
+# then the worker watching example.com and paypal.com, syncing them from crt.sh, following a CT
+# log that holds a day of certificates, raising alerts, delivering them to stdout and to a
+# directory of JSON files, and writing the HTML report. The machine may be offline, so crt.sh
+# and the log are the loopback copies the tests use, serving generated certificates. The
+# database, the alerts and the report stay in build/demo/ (CTLITE_DEMO_DIR).
 set -eu
 dir=${1:-.}
 here=$(dirname "$0")
 sqlite3 -bail -cmd ".load $dir/ctlite" :memory: <"$here/tour.sql"
 
 tmp=$(mktemp -d)
+out=${CTLITE_DEMO_DIR:-build/demo}
+rm -rf "$out"
+mkdir -p "$out"
 python3 "$here/../tests/fixtures/crtsh_server.py" --port-file "$tmp/port" >"$tmp/server.log" 2>&1 &
 server=$!
 log=""
@@ -18,7 +23,7 @@ i=0
 while [ ! -s "$tmp/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 export CTLITE_CRTSH_URL="http://127.0.0.1:$(cat "$tmp/port")/" CTLITE_HTTP_MIN_INTERVAL=0
 w="$dir/ctlite-worker"
-db="$tmp/ct.db"
+db="$out/ct.db"
 
 echo
 echo "8. The worker keeps a database filled. Watch a domain and a brand, then sync from crt.sh"
@@ -52,8 +57,9 @@ sqlite3 -bail -box -cmd ".load $dir/ctlite" :memory: \
 echo
 echo "12. The logs themselves, in real time: a loopback static-ct-api log of 20,000 entries,"
 echo "    followed and verified (every entry against the signed checkpoint):"
+# 20,000 entries, one every 4.32 s of the last 24 hours: a day of a (small) log.
 python3 "$here/../tests/fixtures/ctlog_server.py" --entries 20000 --port-file "$tmp/log.port" \
-    --key-file "$tmp/log.key" >"$tmp/log.log" 2>&1 &
+    --start $(($(date +%s) - 86400)) --spacing 4320 --key-file "$tmp/log.key" >"$tmp/log.log" 2>&1 &
 log=$!
 i=0
 while [ ! -s "$tmp/log.port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
@@ -81,8 +87,23 @@ echo "   \$ ctlite-worker rules ct.db      (the tail has evaluated them already,
 sqlite3 -bail -box "$db" \
     "SELECT rule, severity, count(*) AS alerts, min(key) AS example FROM alert_log
      GROUP BY rule ORDER BY count(*) DESC"
-echo "   \$ ctlite-worker notify ct.db --json-dir alerts"
-"$w" notify "$db" --json-dir "$tmp/alerts" 2>&1 | sed 's/^/   /'
-first=$(find "$tmp/alerts" -name '*.json' | sort | head -1)
-echo "   ${first#"$tmp"/}:"
+echo "   Each alert is delivered once per channel: here to stdout, one JSON line each, for a SIEM"
+echo "   (the first three shown), and to a directory of JSON files:"
+echo "   \$ ctlite-worker notify ct.db --stdout --json-dir $out/alerts > $out/alerts.jsonl"
+"$w" notify "$db" --stdout --json-dir "$out/alerts" >"$out/alerts.jsonl" 2>/dev/null
+head -3 "$out/alerts.jsonl" | cut -c1-150 | sed 's/^/   /; s/$/.../'
+first=$(find "$out/alerts" -name '*.json' | sort | head -1)
+echo "   $first:"
 python3 -m json.tool "$first" | head -20 | sed 's/^/   /'
+
+echo
+echo "15. Reports are views too (sql/reports.sql), put together as one HTML page with charts:"
+echo "   \$ ctlite-worker report ct.db --days 14 --out $out/report.html"
+"$w" report "$db" --days 14 --out "$out/report.html"
+"$w" report "$db" --format json --out "$out/report.json"
+sqlite3 -bail -box -cmd ".load $dir/ctlite" "$db" \
+    "SELECT domain, brand, technique, found FROM report_lookalikes ORDER BY found LIMIT 5"
+echo
+echo "The report is $out/report.html (open it in a browser; it works offline), with"
+echo "$out/report.json beside it; the database is $out/ct.db, the alerts are in $out/alerts/."
+echo "Try: sqlite3 -cmd '.load ./ctlite' $out/ct.db 'SELECT * FROM report_issuers'"

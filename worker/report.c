@@ -275,7 +275,8 @@ static const char style[] =
     ".facts li{border:1px solid #ccc;border-radius:4px;padding:.5em 1em}"
     ".facts b{display:block;font-size:1.6em}"
     "table{border-collapse:collapse;font-size:13px}th,td{border:1px solid #ddd;padding:2px 6px;"
-    "text-align:left;vertical-align:top;word-break:break-word}th{background:#f4f4f4}"
+    "text-align:left;vertical-align:top;word-break:break-word}th{background:#f4f4f4;"
+    "word-break:normal;white-space:nowrap}"
     "td.n{text-align:right}.chart{max-width:100%;height:auto}.note{color:#666}"
     "figure{margin:1em 0}figcaption{font-weight:600;margin-bottom:.3em}";
 
