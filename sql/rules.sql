@@ -344,7 +344,8 @@ DROP VIEW rule_keyword;
 DROP VIEW rule_regex;
 DROP VIEW lookalike_name;
 CREATE VIEW lookalike_name AS
-    SELECT DISTINCT cert_id, sighting_id, name, registrable, label, length(label) AS label_len, flabel,
+    SELECT DISTINCT cert_id, sighting_id, name, registrable, label, length(label) AS label_len,
+           flabel,
            length(flabel) AS flabel_len, sub_strip || label_strip AS strip,
            length(sub_strip || label_strip) AS strip_len, '-' || flabel || '-' AS label_words,
            label_strip, '.' || replace(fsub, '-', '.') || '.' AS sub_words, sub_strip,
@@ -471,3 +472,39 @@ CREATE VIEW rule_new_subdomain AS
        AND NOT EXISTS (SELECT 1 FROM name_sighting o
                         WHERE o.registrable = s.registrable AND o.name = s.name
                           AND coalesce(o.logged_at, o.first_seen) < w.created_at);
+
+-- version 22
+-- The view alerts of a database that no rules pass has rebuilt yet: every built-in rule, its
+-- columns named, since those that read sightings have one more (sighting_id) than alerts.
+DROP VIEW alerts;
+CREATE VIEW alerts AS
+              SELECT rule, severity, key, domain, cert_id, detail, observed_at
+                FROM rule_certificate_expiring
+    UNION ALL SELECT rule, severity, key, domain, cert_id, detail, observed_at
+                FROM rule_keyword
+    UNION ALL SELECT rule, severity, key, domain, cert_id, detail, observed_at
+                FROM rule_log_stopped
+    UNION ALL SELECT rule, severity, key, domain, cert_id, detail, observed_at
+                FROM rule_new_domain
+    UNION ALL SELECT rule, severity, key, domain, cert_id, detail, observed_at
+                FROM rule_new_subdomain
+    UNION ALL SELECT rule, severity, key, domain, cert_id, detail, observed_at
+                FROM rule_regex
+    UNION ALL SELECT rule, severity, key, domain, cert_id, detail, observed_at
+                FROM rule_short_lived_certificate
+    UNION ALL SELECT rule, severity, key, domain, cert_id, detail, observed_at
+                FROM rule_site_up
+    UNION ALL SELECT rule, severity, key, domain, cert_id, detail, observed_at
+                FROM rule_typosquat
+    UNION ALL SELECT rule, severity, key, domain, cert_id, detail, observed_at
+                FROM rule_unauthorized_ca
+    UNION ALL SELECT rule, severity, key, domain, cert_id, detail, observed_at
+                FROM rule_wildcard_certificate;
+
+-- A certificate whose issuer is not known (a source that did not say) still has a key: a NULL
+-- one made the rules that raise by it fail on every pass.
+DROP VIEW cert_key;
+CREATE VIEW cert_key AS
+    SELECT id AS cert_id, coalesce(issuer_name, '(issuer unknown)') || ' #' || serial AS key,
+           coalesce(logged_at_ms / 1000, first_seen) AS logged_at
+      FROM cert;

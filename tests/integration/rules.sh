@@ -11,6 +11,8 @@ db=$tmp/ct.db
 sql() { ctsql "$db" "$@"; }
 
 "$w" init "$db" >/dev/null
+check "a fresh database's alerts view can be read before any pass rebuilds it" "0" \
+    "$(sql "SELECT count(*) FROM alerts")"
 now=$(date +%s)
 day=86400
 t0=$((now - 30 * day)) # when the watches began
@@ -230,3 +232,15 @@ for c in rules alerts ack baseline ca; do
     "$w" $c >/dev/null 2>&1
     check "$c without arguments: status 2" 2 $?
 done
+
+# A certificate whose issuer no source gave still has an alert key.
+db=$tmp/noissuer.db
+"$w" init "$db" >/dev/null
+"$w" watch "$db" add domain example.com >/dev/null
+sql "UPDATE watch SET created_at = $t0;
+     INSERT INTO cert(id, serial, not_before, not_after, logged_at_ms, source)
+         VALUES (1, '0f', $((now - 600)), $((now + 3000)), $new * 1000, 'test');
+     INSERT INTO cert_name VALUES (1, '*.example.com', 'example.com', 1)"
+check "a certificate without an issuer: the rules raise by it, none fails" \
+    "11 rules evaluated, 4 alerts raised, 0 failed, 0 left out|(issuer unknown) #0f" \
+    "$("$w" rules "$db" 2>&1)|$(sql "SELECT key FROM alert_log WHERE rule = 'wildcard_certificate'")"
