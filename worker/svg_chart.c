@@ -38,17 +38,37 @@ static void bar_title(FILE *out, const struct ctl_chart *c, size_t i, size_t j, 
     fprintf(out, ": %g</title>", v);
 }
 
-static void legend(FILE *out, const struct ctl_chart *c, int y)
+/* The width a legend entry takes: its swatch, its text (about 7 pixels a character) and a gap. */
+static int entry_width(const char *name)
+{
+    return 24 + 7 * (int)strlen(name ? name : "");
+}
+
+/* The lines the legend takes in width (none for a single series). */
+static int legend_lines(const struct ctl_chart *c, int width)
+{
+    if (c->k < 2) return 0;
+    int lines = 1, x = 60;
+    for (size_t j = 0; j < c->k; j++) {
+        if (x > 60 && x + entry_width(c->series[j]) > width) lines++, x = 60;
+        x += entry_width(c->series[j]);
+    }
+    return lines;
+}
+
+/* The legend from y down, wrapped as legend_lines counts its lines. */
+static void legend(FILE *out, const struct ctl_chart *c, int y, int width)
 {
     if (c->k < 2) return;
     int x = 60;
     for (size_t j = 0; j < c->k; j++) {
+        if (x > 60 && x + entry_width(c->series[j]) > width) y += 18, x = 60;
         fprintf(out, "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/>", x, y,
                 palette[j % COLOURS]);
         fprintf(out, "<text x=\"%d\" y=\"%d\" font-size=\"11\">", x + 14, y + 9);
         ctl_put_html(out, c->series[j] ? c->series[j] : "");
         fputs("</text>\n", out);
-        x += 24 + 7 * (int)strlen(c->series[j] ? c->series[j] : "");
+        x += entry_width(c->series[j]);
     }
 }
 
@@ -57,7 +77,7 @@ static void columns(FILE *out, const struct ctl_chart *c, double top)
 {
     const int left = 50, width = 760, plot = 180, base = 20 + plot;
     double slot = (double)(width - left - 10) / (double)c->n;
-    open_svg(out, c, width, base + 40 + (c->k > 1 ? 20 : 0));
+    open_svg(out, c, width, base + 40 + 18 * legend_lines(c, width));
     for (int t = 0; t <= 4; t++) {
         double v = top * t / 4;
         int y = base - (int)lround(plot * t / 4.0);
@@ -88,7 +108,7 @@ static void columns(FILE *out, const struct ctl_chart *c, double top)
             fputs("</text>\n", out);
         }
     }
-    legend(out, c, base + 26);
+    legend(out, c, base + 26, width);
     fputs("</svg>\n", out);
 }
 
