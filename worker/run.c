@@ -43,7 +43,7 @@ struct run {
     char certstream_url[1024], certstream_cainfo[1024];
     char cstream_url[1024], cstream_token_url[1024];
     pthread_t certstream, cstream;
-    int following, cstream_following;
+    int certstream_following, cstream_following;
     volatile sig_atomic_t stop_threads;
     atomic_int streams_stored; /* set by either thread after it stored something */
     struct ctl_http_config config;
@@ -183,7 +183,7 @@ static int start_streams(struct run *r)
                                "CLIENT_ID and CLIENT_SECRET in the environment\n"),
                -1;
     if (*r->certstream_url &&
-        (r->following = start_thread(&r->certstream, follow_certstream, r)) < 0)
+        (r->certstream_following = start_thread(&r->certstream, follow_certstream, r)) < 0)
         return -1;
     if (*r->cstream_url &&
         (r->cstream_following = start_thread(&r->cstream, follow_certificate_stream, r)) < 0)
@@ -210,7 +210,7 @@ int cmd_run(int argc, char **argv)
     rc = tail_main(argc, argv, &hooks);
 stop:
     r.stop_threads = 1;
-    if (r.following > 0) pthread_join(r.certstream, NULL);
+    if (r.certstream_following > 0) pthread_join(r.certstream, NULL);
     if (r.cstream_following > 0) pthread_join(r.cstream, NULL);
     ctl_notify_free(r.nt);
     ctl_http_free(r.http);
