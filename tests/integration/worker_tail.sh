@@ -50,7 +50,7 @@ start_log b --entries 3000 --grow 2500
 db=$tmp/b.db
 "$w" init "$db" >/dev/null
 "$w" logs "$db" add "$url/static/" "$key" --monitoring "$url/static/" --description growing >/dev/null
-control "fault=truncated&path=tile/data"
+control "fault=truncated&path=tile/data/000"
 out=$("$w" tail "$db" --once 2>&1)
 check "a truncated data tile: the log stops with the reason" "1 data tile 0, entry" \
     "$? $(grep -o 'data tile 0, entry' <<<"$out")"
